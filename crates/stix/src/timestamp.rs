@@ -1,0 +1,289 @@
+//! STIX and TAXII timestamps.
+//!
+//! A STIX timestamp is RFC 3339 in UTC, `YYYY-MM-DDTHH:MM:SS[.fraction]Z`.
+//! The text of a timestamp is part of an object's identity (`modified` names
+//! a version), so Liaison never rewrites it: [`Timestamp`] keeps the instant
+//! for comparison and ordering, and the number of fractional digits so that
+//! precision rules (`created`/`modified` need milliseconds) can be checked.
+
+use std::cmp::Ordering;
+use std::fmt;
+
+/// A parsed timestamp: an instant in UTC plus the precision it was written with.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct Timestamp {
+    /// Seconds since 1970-01-01T00:00:00Z (negative before). A leap second
+    /// (`:60`) counts as the first second of the next minute.
+    seconds: i64,
+    /// Nanoseconds within the second; digits beyond nine are not kept.
+    nanos: u32,
+    /// Fractional digits as written (0 when there is no `.`).
+    digits: u16,
+}
+
+/// Why a string is not a STIX timestamp.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum TimestampError {
+    /// Not of the form `YYYY-MM-DDTHH:MM:SS[.s+]Z`.
+    #[error("must be an RFC 3339 UTC timestamp of the form YYYY-MM-DDTHH:MM:SS[.s+]Z")]
+    Format,
+    /// Well formed, but not a real date or time of day.
+    #[error("is not a real date and time ({0})")]
+    Calendar(&'static str),
+}
+
+impl Timestamp {
+    /// Parses a STIX timestamp, checking both form and calendar.
+    pub fn parse(text: &str) -> Result<Timestamp, TimestampError> {
+        let b = text.as_bytes();
+        if b.len() < 20 || b[b.len() - 1] != b'Z' {
+            return Err(TimestampError::Format);
+        }
+        let shape_ok = b[4] == b'-' && b[7] == b'-' && b[10] == b'T' && b[13] == b':' && b[16] == b':';
+        if !shape_ok {
+            return Err(TimestampError::Format);
+        }
+        let year = digits(&b[0..4])?;
+        let month = digits(&b[5..7])?;
+        let day = digits(&b[8..10])?;
+        let hour = digits(&b[11..13])?;
+        let minute = digits(&b[14..16])?;
+        let second = digits(&b[17..19])?;
+        let (nanos, frac_digits) = match &b[19..b.len() - 1] {
+            [] => (0, 0),
+            [b'.', frac @ ..] if !frac.is_empty() => fraction(frac)?,
+            _ => return Err(TimestampError::Format),
+        };
+        if !(1..=12).contains(&month) {
+            return Err(TimestampError::Calendar("month out of range"));
+        }
+        if day == 0 || day > days_in_month(year, month) {
+            return Err(TimestampError::Calendar("day out of range for the month"));
+        }
+        if hour > 23 || minute > 59 {
+            return Err(TimestampError::Calendar("time of day out of range"));
+        }
+        if second > 60 {
+            return Err(TimestampError::Calendar("second out of range"));
+        }
+        let days = days_from_civil(i64::from(year), month, day);
+        let seconds = days * 86_400 + i64::from(hour) * 3600 + i64::from(minute) * 60 + i64::from(second);
+        Ok(Timestamp { seconds, nanos, digits: frac_digits })
+    }
+
+    /// A timestamp from Unix microseconds, written with six fractional digits
+    /// (the TAXII form).
+    pub fn from_unix_micros(micros: i64) -> Timestamp {
+        Timestamp {
+            seconds: micros.div_euclid(1_000_000),
+            nanos: (micros.rem_euclid(1_000_000) * 1000) as u32,
+            digits: 6,
+        }
+    }
+
+    /// Microseconds since the Unix epoch (sub-microsecond digits truncated).
+    pub fn unix_micros(&self) -> i64 {
+        self.seconds * 1_000_000 + i64::from(self.nanos / 1000)
+    }
+
+    /// Seconds since the Unix epoch.
+    pub fn unix_seconds(&self) -> i64 {
+        self.seconds
+    }
+
+    /// Nanoseconds within the second.
+    pub fn subsec_nanos(&self) -> u32 {
+        self.nanos
+    }
+
+    /// Number of fractional-second digits as written.
+    pub fn fraction_digits(&self) -> u16 {
+        self.digits
+    }
+
+    /// Formats with exactly `digits` fractional digits (0 to 9).
+    pub fn format_with_digits(&self, digits: u16) -> String {
+        let days = self.seconds.div_euclid(86_400);
+        let secs = self.seconds.rem_euclid(86_400);
+        let (y, m, d) = civil_from_days(days);
+        let mut s = format!(
+            "{y:04}-{m:02}-{d:02}T{:02}:{:02}:{:02}",
+            secs / 3600,
+            secs / 60 % 60,
+            secs % 60
+        );
+        let digits = usize::from(digits.min(9));
+        if digits > 0 {
+            let frac = format!("{:09}", self.nanos);
+            s.push('.');
+            s.push_str(&frac[..digits]);
+        }
+        s.push('Z');
+        s
+    }
+
+    /// The TAXII form: six fractional digits.
+    pub fn to_taxii_string(&self) -> String {
+        self.format_with_digits(6)
+    }
+}
+
+impl PartialOrd for Timestamp {
+    fn partial_cmp(&self, other: &Self) -> Option<Ordering> {
+        Some(self.cmp(other))
+    }
+}
+
+impl Ord for Timestamp {
+    /// Orders by instant; precision does not matter (`…00Z` equals `…00.000Z`).
+    fn cmp(&self, other: &Self) -> Ordering {
+        (self.seconds, self.nanos).cmp(&(other.seconds, other.nanos))
+    }
+}
+
+impl fmt::Display for Timestamp {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.format_with_digits(self.digits))
+    }
+}
+
+impl Timestamp {
+    /// True when both denote the same instant.
+    pub fn same_instant(&self, other: &Timestamp) -> bool {
+        self.cmp(other) == Ordering::Equal
+    }
+}
+
+fn digits(b: &[u8]) -> Result<u32, TimestampError> {
+    let mut v = 0u32;
+    for &c in b {
+        if !c.is_ascii_digit() {
+            return Err(TimestampError::Format);
+        }
+        v = v * 10 + u32::from(c - b'0');
+    }
+    Ok(v)
+}
+
+fn fraction(frac: &[u8]) -> Result<(u32, u16), TimestampError> {
+    if frac.len() > usize::from(u16::MAX) {
+        return Err(TimestampError::Format);
+    }
+    let mut nanos = 0u32;
+    for (i, &c) in frac.iter().enumerate() {
+        if !c.is_ascii_digit() {
+            return Err(TimestampError::Format);
+        }
+        if i < 9 {
+            nanos = nanos * 10 + u32::from(c - b'0');
+        }
+    }
+    for _ in frac.len()..9 {
+        nanos *= 10;
+    }
+    Ok((nanos, frac.len() as u16))
+}
+
+fn is_leap(year: u32) -> bool {
+    (year % 4 == 0 && year % 100 != 0) || year % 400 == 0
+}
+
+fn days_in_month(year: u32, month: u32) -> u32 {
+    match month {
+        2 if is_leap(year) => 29,
+        2 => 28,
+        4 | 6 | 9 | 11 => 30,
+        _ => 31,
+    }
+}
+
+/// Days since 1970-01-01 of a proleptic Gregorian date (H. Hinnant's algorithm).
+fn days_from_civil(y: i64, m: u32, d: u32) -> i64 {
+    let y = if m <= 2 { y - 1 } else { y };
+    let era = y.div_euclid(400);
+    let yoe = y - era * 400;
+    let m = i64::from(m);
+    let doy = (153 * (if m > 2 { m - 3 } else { m + 9 }) + 2) / 5 + i64::from(d) - 1;
+    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    era * 146_097 + doe - 719_468
+}
+
+fn civil_from_days(z: i64) -> (i64, u32, u32) {
+    let z = z + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z - era * 146_097;
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let d = (doy - (153 * mp + 2) / 5 + 1) as u32;
+    let m = if mp < 10 { mp + 3 } else { mp - 9 } as u32;
+    let y = yoe + era * 400 + i64::from(m <= 2);
+    (y, m, d)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn parses_and_keeps_precision() {
+        let t = Timestamp::parse("2016-05-12T08:17:27.123456789123Z").unwrap();
+        assert_eq!(t.fraction_digits(), 12);
+        assert_eq!(t.subsec_nanos(), 123_456_789);
+        assert_eq!(t.unix_seconds(), 1_463_041_047);
+        let t = Timestamp::parse("2016-05-12T08:17:27Z").unwrap();
+        assert_eq!(t.fraction_digits(), 0);
+        assert_eq!(t.to_string(), "2016-05-12T08:17:27Z");
+        assert_eq!(
+            Timestamp::parse("1969-12-31T23:59:59.5Z").unwrap().to_taxii_string(),
+            "1969-12-31T23:59:59.500000Z"
+        );
+    }
+
+    #[test]
+    fn orders_by_instant_not_text() {
+        let a = Timestamp::parse("2020-01-01T00:00:00Z").unwrap();
+        let b = Timestamp::parse("2020-01-01T00:00:00.5Z").unwrap();
+        let c = Timestamp::parse("2020-01-01T00:00:00.000Z").unwrap();
+        assert!(a < b);
+        assert!(a.same_instant(&c));
+    }
+
+    #[test]
+    fn rejects_bad_forms_and_dates() {
+        for bad in [
+            "2016-05-12T08:17:27",
+            "2016-05-12 08:17:27Z",
+            "2016-05-12T08:17:27.Z",
+            "2016-05-12T08:17:27+00:00",
+            "2016-5-12T08:17:27Z",
+            "2016-05-12t08:17:27z",
+            "20160-05-12T08:17:27Z",
+            "2016-05-12T08:17:27.1a2Z",
+        ] {
+            assert_eq!(Timestamp::parse(bad), Err(TimestampError::Format), "{bad}");
+        }
+        for bad in [
+            "2016-02-30T00:00:00Z",
+            "2015-02-29T00:00:00Z",
+            "2016-13-01T00:00:00Z",
+            "2016-00-01T00:00:00Z",
+            "2016-01-00T00:00:00Z",
+            "2016-01-01T24:00:00Z",
+            "2016-01-01T23:60:00Z",
+            "2016-01-01T23:00:61Z",
+        ] {
+            assert!(matches!(Timestamp::parse(bad), Err(TimestampError::Calendar(_))), "{bad}");
+        }
+        assert!(Timestamp::parse("2016-02-29T23:59:60Z").is_ok());
+    }
+
+    #[test]
+    fn micros_round_trip() {
+        for micros in [0, 1, -1, 1_700_000_000_123_456, -86_400_000_001] {
+            let t = Timestamp::from_unix_micros(micros);
+            assert_eq!(t.unix_micros(), micros);
+            assert_eq!(Timestamp::parse(&t.to_taxii_string()).unwrap(), t);
+        }
+    }
+}

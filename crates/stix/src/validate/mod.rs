@@ -1,0 +1,193 @@
+//! Validation of STIX 2.1 content against the specification: every MUST is
+//! an error, every SHOULD a warning, each with the JSON path of the value and
+//! a stable code.
+//!
+//! The specification is written down as data in [`types`] tables, one module
+//! per family (`sdo`, `sro`, `sco`, `meta`); this module walks an object,
+//! finds its definition and applies the common rules, the table, and the
+//! type's own rules.
+
+mod common;
+mod ctx;
+mod extensions;
+mod lang;
+mod markings;
+mod meta;
+mod registry;
+mod sco;
+mod sdo;
+mod sro;
+mod types;
+mod vocab;
+
+use crate::finding::Finding;
+use crate::json::{Object, Value};
+
+use ctx::{code, Ctx};
+use types::{Def, Kind};
+
+pub use registry::{is_sco_type, sco_property_names};
+
+/// Validates one STIX object; finding paths are relative to the object.
+pub fn validate_object(value: &Value<'_>) -> Vec<Finding> {
+    let mut findings = Vec::new();
+    check_object(&mut Ctx::new(String::new(), &mut findings), value);
+    findings
+}
+
+/// Validates a document: a single object, a bundle, or a JSON array of
+/// objects. Paths start at the document root (`objects[3].valid_until`).
+pub fn validate_document(value: &Value<'_>) -> Vec<Finding> {
+    let mut findings = Vec::new();
+    let mut ctx = Ctx::new(String::new(), &mut findings);
+    match value {
+        Value::Array(items) => {
+            if items.is_empty() {
+                ctx.error(code::EMPTY, "the document is an empty list: there are no STIX objects in it");
+            }
+            for (i, item) in items.iter().enumerate() {
+                ctx.at_index(i, |ctx| check_object(ctx, item));
+            }
+            duplicate_versions(&mut ctx, items, |ctx, i, f| ctx.at_index(i, f));
+        }
+        Value::Object(obj) if obj.get("type").and_then(Value::as_str) == Some("bundle") => {
+            check_bundle(&mut ctx, obj);
+        }
+        other => check_object(&mut ctx, other),
+    }
+    findings
+}
+
+/// A bundle (§8): an id, and optionally a non-empty list of objects.
+fn check_bundle(ctx: &mut Ctx<'_>, obj: &Object<'_>) {
+    if let Some(id) = common::check_id(ctx, obj, "bundle") {
+        if id.uuid().version() != 4 {
+            ctx.warn_at("id", code::UUID_VERSION, "a bundle id should be a UUIDv4");
+        }
+    }
+    for (name, value) in obj.iter() {
+        match name {
+            "type" | "id" | "objects" => {}
+            "spec_version" => ctx.error_at(name, code::SPEC_VERSION, "STIX 2.1 bundles have no spec_version (this looks like STIX 2.0)"),
+            _ => common::custom_property(ctx, name, value, "bundle"),
+        }
+    }
+    let Some(objects) = obj.get("objects") else { return };
+    ctx.at_key("objects", |ctx| {
+        let Some(items) = objects.as_array() else {
+            return types::wrong_type(ctx, objects, "a list of STIX objects");
+        };
+        if items.is_empty() {
+            ctx.error(code::EMPTY, "must not be an empty list (omit the property instead)");
+        }
+        for (i, item) in items.iter().enumerate() {
+            ctx.at_index(i, |ctx| check_object(ctx, item));
+        }
+        duplicate_versions(ctx, items, |ctx, i, f| ctx.at_index(i, f));
+    });
+}
+
+/// Warns when two objects share both `id` and `modified` (best practice 203).
+fn duplicate_versions(
+    ctx: &mut Ctx<'_>,
+    items: &[Value<'_>],
+    at: impl Fn(&mut Ctx<'_>, usize, &dyn Fn(&mut Ctx<'_>)),
+) {
+    let mut seen = std::collections::HashMap::new();
+    for (i, item) in items.iter().enumerate() {
+        let Some(id) = item.get("id").and_then(Value::as_str) else { continue };
+        let version = item.get("modified").and_then(Value::as_str);
+        if let Some(first) = seen.insert((id, version), i) {
+            at(ctx, i, &|ctx: &mut Ctx<'_>| {
+                ctx.warn(code::DUPLICATE_ID, format!("same id and modified as item [{first}]: two objects must not share a version"))
+            });
+        }
+    }
+}
+
+/// Validates one object at the context's current path.
+fn check_object(ctx: &mut Ctx<'_>, value: &Value<'_>) {
+    let Some(obj) = value.as_object() else {
+        return ctx.error(code::NOT_AN_OBJECT, "must be a STIX object (a JSON object)");
+    };
+    let type_name = match obj.get("type") {
+        Some(Value::String(s)) => s.as_ref(),
+        Some(other) => return ctx.at_key("type", |ctx| types::wrong_type(ctx, other, "a string")),
+        None => return ctx.error_at("type", code::REQUIRED, "is required (every STIX object has a type)"),
+    };
+    if !common::is_type_name(type_name) {
+        ctx.error_at(
+            "type",
+            code::TYPE_NAME,
+            "type names must be 3 to 250 characters of lowercase a-z, 0-9 and single hyphens",
+        );
+    }
+    if type_name == "bundle" {
+        return ctx.error_at("type", code::TYPE_NAME, "a bundle cannot be nested inside another document");
+    }
+    let id = common::check_id(ctx, obj, type_name);
+    let def = registry::lookup(type_name);
+    let def = def.unwrap_or_else(|| custom_def(ctx, obj, type_name));
+    common::check_members(ctx, obj, def);
+    extensions::check(ctx, obj, type_name);
+    markings::check_object(ctx, obj, id.map(|id| id.as_str()));
+    if let Some(rules) = def.rules {
+        rules(ctx, obj);
+    }
+    if let Some(id) = id {
+        check_uuid_version(ctx, obj, def, &id);
+    }
+}
+
+/// Stand-ins for object types STIX does not define: their category comes
+/// from a `new-*` extension marker, or failing that from their properties.
+static CUSTOM_SDO: Def = Def { name: "custom object", kind: Kind::Sdo, props: &[], rules: None, id_contributing: &[] };
+static CUSTOM_SRO: Def = Def { name: "custom object", kind: Kind::Sro, props: &[], rules: None, id_contributing: &[] };
+static CUSTOM_SCO: Def = Def { name: "custom object", kind: Kind::Sco, props: &[], rules: None, id_contributing: &[] };
+
+fn custom_def(ctx: &mut Ctx<'_>, obj: &Object<'_>, type_name: &str) -> &'static Def {
+    let declared = extensions::declared_kind(obj);
+    if declared.is_none() && !type_name.starts_with("x-") {
+        ctx.warn_at(
+            "type",
+            code::CUSTOM_OBJECT,
+            format!("'{type_name}' is not a STIX 2.1 type; custom objects should be defined by an extension-definition (new-sdo, new-sco or new-sro)"),
+        );
+    }
+    match declared {
+        Some(Kind::Sro) => &CUSTOM_SRO,
+        Some(Kind::Sco) => &CUSTOM_SCO,
+        Some(_) => &CUSTOM_SDO,
+        None if obj.contains_key("created") || obj.contains_key("modified") => &CUSTOM_SDO,
+        None => &CUSTOM_SCO,
+    }
+}
+
+/// SCOs SHOULD use UUIDv5 ids derived from their ID contributing properties
+/// and MUST use UUIDv4 when they have none; everything else SHOULD use v4.
+fn check_uuid_version(ctx: &mut Ctx<'_>, obj: &Object<'_>, def: &Def, id: &crate::identifier::Identifier<'_>) {
+    let version = id.uuid().version();
+    if def.kind != Kind::Sco {
+        if version != 4 {
+            ctx.warn_at("id", code::UUID_VERSION, "should use a UUIDv4");
+        }
+        return;
+    }
+    if std::ptr::eq(def, &CUSTOM_SCO) {
+        return;
+    }
+    match crate::scoid::deterministic_uuid(obj, def.id_contributing) {
+        None if version != 4 => ctx.error_at(
+            "id",
+            code::UUID_VERSION,
+            format!("must be a UUIDv4: this {} has none of its ID contributing properties", def.name),
+        ),
+        None => {}
+        Some(Ok(expected)) if expected != id.uuid() => ctx.warn_at(
+            "id",
+            code::DETERMINISTIC_ID,
+            format!("should be {}--{expected}, the UUIDv5 of its ID contributing properties", def.name),
+        ),
+        Some(_) => {}
+    }
+}

@@ -1,0 +1,6 @@
+//! The STIX Relationship Objects: `relationship` and `sighting` (STIX 2.1 §5).
+
+use super::types::Def;
+
+/// All SRO definitions.
+pub(crate) static DEFS: &[&Def] = &[];
