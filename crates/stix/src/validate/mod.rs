@@ -38,6 +38,12 @@ pub fn validate_object(value: &Value<'_>) -> Vec<Finding> {
 /// Validates a document: a single object, a bundle, or a JSON array of
 /// objects. Paths start at the document root (`objects[3].valid_until`).
 pub fn validate_document(value: &Value<'_>) -> Vec<Finding> {
+    validate_document_observed(value, &mut |_, _| {})
+}
+
+/// [`validate_document`], calling `observer(done, total)` after each object
+/// so that long runs can show progress.
+pub fn validate_document_observed(value: &Value<'_>, observer: &mut dyn FnMut(usize, usize)) -> Vec<Finding> {
     let mut findings = Vec::new();
     let mut ctx = Ctx::new(String::new(), &mut findings);
     match value {
@@ -45,21 +51,30 @@ pub fn validate_document(value: &Value<'_>) -> Vec<Finding> {
             if items.is_empty() {
                 ctx.error(code::EMPTY, "the document is an empty list: there are no STIX objects in it");
             }
-            for (i, item) in items.iter().enumerate() {
-                ctx.at_index(i, |ctx| check_object(ctx, item));
-            }
-            duplicate_versions(&mut ctx, items, |ctx, i, f| ctx.at_index(i, f));
+            check_objects(&mut ctx, items, observer);
         }
         Value::Object(obj) if obj.get("type").and_then(Value::as_str) == Some("bundle") => {
-            check_bundle(&mut ctx, obj);
+            check_bundle(&mut ctx, obj, observer);
         }
-        other => check_object(&mut ctx, other),
+        other => {
+            check_object(&mut ctx, other);
+            observer(1, 1);
+        }
     }
     findings
 }
 
+/// Checks each object of a list, then duplicate versions across them.
+fn check_objects(ctx: &mut Ctx<'_>, items: &[Value<'_>], observer: &mut dyn FnMut(usize, usize)) {
+    for (i, item) in items.iter().enumerate() {
+        ctx.at_index(i, |ctx| check_object(ctx, item));
+        observer(i + 1, items.len());
+    }
+    duplicate_versions(ctx, items);
+}
+
 /// A bundle (§8): an id, and optionally a non-empty list of objects.
-fn check_bundle(ctx: &mut Ctx<'_>, obj: &Object<'_>) {
+fn check_bundle(ctx: &mut Ctx<'_>, obj: &Object<'_>, observer: &mut dyn FnMut(usize, usize)) {
     if let Some(id) = common::check_id(ctx, obj, "bundle") {
         if id.uuid().version() != 4 {
             ctx.warn_at("id", code::UUID_VERSION, "a bundle id should be a UUIDv4");
@@ -80,25 +95,18 @@ fn check_bundle(ctx: &mut Ctx<'_>, obj: &Object<'_>) {
         if items.is_empty() {
             ctx.error(code::EMPTY, "must not be an empty list (omit the property instead)");
         }
-        for (i, item) in items.iter().enumerate() {
-            ctx.at_index(i, |ctx| check_object(ctx, item));
-        }
-        duplicate_versions(ctx, items, |ctx, i, f| ctx.at_index(i, f));
+        check_objects(ctx, items, observer);
     });
 }
 
 /// Warns when two objects share both `id` and `modified` (best practice 203).
-fn duplicate_versions(
-    ctx: &mut Ctx<'_>,
-    items: &[Value<'_>],
-    at: impl Fn(&mut Ctx<'_>, usize, &dyn Fn(&mut Ctx<'_>)),
-) {
+fn duplicate_versions(ctx: &mut Ctx<'_>, items: &[Value<'_>]) {
     let mut seen = std::collections::HashMap::new();
     for (i, item) in items.iter().enumerate() {
         let Some(id) = item.get("id").and_then(Value::as_str) else { continue };
         let version = item.get("modified").and_then(Value::as_str);
         if let Some(first) = seen.insert((id, version), i) {
-            at(ctx, i, &|ctx: &mut Ctx<'_>| {
+            ctx.at_index(i, |ctx| {
                 ctx.warn(code::DUPLICATE_ID, format!("same id and modified as item [{first}]: two objects must not share a version"))
             });
         }

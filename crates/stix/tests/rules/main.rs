@@ -4,4 +4,7 @@
 mod kit;
 
 mod common;
+mod meta;
+mod sco;
 mod sdo;
+mod sro;

@@ -1,0 +1,4 @@
+//! Rule table: meta.
+
+#[allow(unused_imports)]
+use crate::kit::*;

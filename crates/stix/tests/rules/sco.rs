@@ -1,0 +1,4 @@
+//! Rule table: sco.
+
+#[allow(unused_imports)]
+use crate::kit::*;

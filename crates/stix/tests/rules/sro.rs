@@ -1,0 +1,4 @@
+//! Rule table: sro.
+
+#[allow(unused_imports)]
+use crate::kit::*;
