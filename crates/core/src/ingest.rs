@@ -17,6 +17,8 @@ const QUOTED_FINDINGS: usize = 5;
 pub struct AddRequest {
     pub api_root: String,
     pub collection_id: String,
+    /// The user making the request (the status's owner).
+    pub owner: String,
     /// Id of the status resource to create.
     pub status_id: String,
     /// When the request arrived (Unix microseconds).
@@ -45,6 +47,7 @@ pub enum EnvelopeError {
 pub fn prepare(
     api_root: &str,
     collection_id: &str,
+    owner: &str,
     status_id: String,
     request_timestamp: i64,
     envelope: &Value<'_>,
@@ -60,6 +63,7 @@ pub fn prepare(
     Ok(AddRequest {
         api_root: api_root.to_owned(),
         collection_id: collection_id.to_owned(),
+        owner: owner.to_owned(),
         status_id,
         request_timestamp,
         items: objects.iter().map(prepare_object).collect(),
@@ -110,6 +114,8 @@ pub fn assemble_status(request: &AddRequest, outcomes: &[AddOutcome]) -> Status 
     let mut status = Status {
         id: request.status_id.clone(),
         api_root: request.api_root.clone(),
+        collection_id: request.collection_id.clone(),
+        owner: request.owner.clone(),
         state: StatusState::Complete,
         request_timestamp: request.request_timestamp,
         total_count: request.items.len() as u64,
@@ -165,7 +171,7 @@ mod tests {
     fn valid_and_invalid_objects_are_judged_one_by_one() {
         let body = format!(r#"{{"objects":[{INDICATOR},{{"type":"indicator","id":"indicator--8e2e2d2b-17d4-4cbf-938f-98ee46b3cd3f"}}, 7]}}"#);
         let envelope = parse(&body).unwrap();
-        let request = prepare("api", "c", "s".into(), 1, &envelope).unwrap();
+        let request = prepare("api", "c", "alice", "s".into(), 1, &envelope).unwrap();
         assert_eq!(request.items.len(), 3);
         let AddItem::Valid(obj) = &request.items[0] else { panic!("first should be valid: {:?}", request.items[0]) };
         assert_eq!(obj.version, "2016-04-06T20:03:48.123Z");
@@ -184,16 +190,16 @@ mod tests {
 
     #[test]
     fn envelope_shape() {
-        assert!(prepare("a", "c", "s".into(), 0, &parse("[]").unwrap()).is_err());
-        assert!(prepare("a", "c", "s".into(), 0, &parse(r#"{"objects":{}}"#).unwrap()).is_err());
-        assert_eq!(prepare("a", "c", "s".into(), 0, &parse("{}").unwrap()).unwrap().items.len(), 0);
+        assert!(prepare("a", "c", "alice", "s".into(), 0, &parse("[]").unwrap()).is_err());
+        assert!(prepare("a", "c", "alice", "s".into(), 0, &parse(r#"{"objects":{}}"#).unwrap()).is_err());
+        assert_eq!(prepare("a", "c", "alice", "s".into(), 0, &parse("{}").unwrap()).unwrap().items.len(), 0);
     }
 
     #[test]
     fn missing_outcomes_are_pending_not_success() {
         let body = format!(r#"{{"objects":[{INDICATOR}]}}"#);
         let envelope = parse(&body).unwrap();
-        let request = prepare("a", "c", "s".into(), 0, &envelope).unwrap();
+        let request = prepare("a", "c", "alice", "s".into(), 0, &envelope).unwrap();
         let status = assemble_status(&request, &[]);
         assert_eq!(status.state, StatusState::Pending);
         assert!(status.counts_agree());

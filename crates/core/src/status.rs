@@ -37,6 +37,10 @@ pub struct Status {
     /// UUIDv4.
     pub id: String,
     pub api_root: String,
+    /// The collection the request added to.
+    pub collection_id: String,
+    /// The user who made the request; only they (and administrators) may read it.
+    pub owner: String,
     pub state: StatusState,
     /// When the request arrived (Unix microseconds).
     pub request_timestamp: i64,
