@@ -24,9 +24,20 @@ impl Access {
 /// granted (a grant is never wider than the role).
 pub fn collection_access(user: &User, grant: Option<&Grant>) -> Access {
     match user.role {
-        Role::Admin => Access { read: true, write: true },
-        Role::Analyst => grant.map(|g| Access { read: g.read, write: g.write }).unwrap_or_default(),
-        Role::Reader => Access { read: grant.is_some_and(|g| g.read), write: false },
+        Role::Admin => Access {
+            read: true,
+            write: true,
+        },
+        Role::Analyst => grant
+            .map(|g| Access {
+                read: g.read,
+                write: g.write,
+            })
+            .unwrap_or_default(),
+        Role::Reader => Access {
+            read: grant.is_some_and(|g| g.read),
+            write: false,
+        },
     }
 }
 
@@ -73,19 +84,50 @@ mod tests {
     use super::*;
 
     fn user(role: Role) -> User {
-        User { name: "u".into(), role, password_hash: None }
+        User {
+            name: "u".into(),
+            role,
+            password_hash: None,
+        }
     }
 
     fn grant(read: bool, write: bool) -> Grant {
-        Grant { user: "u".into(), api_root: "r".into(), collection_id: "c".into(), read, write }
+        Grant {
+            user: "u".into(),
+            api_root: "r".into(),
+            collection_id: "c".into(),
+            read,
+            write,
+        }
     }
 
     #[test]
     fn roles_bound_grants() {
-        assert_eq!(collection_access(&user(Role::Admin), None), Access { read: true, write: true });
-        assert_eq!(collection_access(&user(Role::Analyst), None), Access::default());
-        assert_eq!(collection_access(&user(Role::Analyst), Some(&grant(false, true))), Access { read: false, write: true });
-        assert_eq!(collection_access(&user(Role::Reader), Some(&grant(true, true))), Access { read: true, write: false });
+        assert_eq!(
+            collection_access(&user(Role::Admin), None),
+            Access {
+                read: true,
+                write: true
+            }
+        );
+        assert_eq!(
+            collection_access(&user(Role::Analyst), None),
+            Access::default()
+        );
+        assert_eq!(
+            collection_access(&user(Role::Analyst), Some(&grant(false, true))),
+            Access {
+                read: false,
+                write: true
+            }
+        );
+        assert_eq!(
+            collection_access(&user(Role::Reader), Some(&grant(true, true))),
+            Access {
+                read: true,
+                write: false
+            }
+        );
     }
 
     #[test]

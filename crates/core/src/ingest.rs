@@ -4,7 +4,7 @@
 //! so that both back ends report identically.
 
 use liaison_stix::json::Value;
-use liaison_stix::{validate_object, Severity, Timestamp};
+use liaison_stix::{Severity, Timestamp, validate_object};
 
 use crate::objects::{AddOutcome, NewObject, UNVERSIONED};
 use crate::status::{Status, StatusDetail, StatusState};
@@ -72,8 +72,18 @@ pub fn prepare(
 
 /// Validates one object and, when valid, extracts what the store indexes.
 pub fn prepare_object(value: &Value<'_>) -> AddItem {
-    let text = |key: &str| value.get(key).and_then(Value::as_str).unwrap_or_default().to_owned();
-    let version = match value.get("modified").or_else(|| value.get("created")).and_then(Value::as_str) {
+    let text = |key: &str| {
+        value
+            .get(key)
+            .and_then(Value::as_str)
+            .unwrap_or_default()
+            .to_owned()
+    };
+    let version = match value
+        .get("modified")
+        .or_else(|| value.get("created"))
+        .and_then(Value::as_str)
+    {
         Some(v) => v.to_owned(),
         None => String::new(),
     };
@@ -83,7 +93,11 @@ pub fn prepare_object(value: &Value<'_>) -> AddItem {
         .map(|f| f.to_string())
         .collect();
     if !errors.is_empty() {
-        return AddItem::Invalid(StatusDetail { id: text("id"), version, message: Some(failure_message(&errors)) });
+        return AddItem::Invalid(StatusDetail {
+            id: text("id"),
+            version,
+            message: Some(failure_message(&errors)),
+        });
     }
     let version_key = Timestamp::parse(&version).map_or(UNVERSIONED, |t| t.unix_micros());
     let spec_version = match value.get("spec_version").and_then(Value::as_str) {
@@ -101,7 +115,10 @@ pub fn prepare_object(value: &Value<'_>) -> AddItem {
 }
 
 fn failure_message(errors: &[String]) -> String {
-    let mut message = format!("invalid STIX 2.1 object: {}", errors[..errors.len().min(QUOTED_FINDINGS)].join("; "));
+    let mut message = format!(
+        "invalid STIX 2.1 object: {}",
+        errors[..errors.len().min(QUOTED_FINDINGS)].join("; ")
+    );
     if errors.len() > QUOTED_FINDINGS {
         message.push_str(&format!("; and {} more", errors.len() - QUOTED_FINDINGS));
     }
@@ -169,17 +186,34 @@ mod tests {
 
     #[test]
     fn valid_and_invalid_objects_are_judged_one_by_one() {
-        let body = format!(r#"{{"objects":[{INDICATOR},{{"type":"indicator","id":"indicator--8e2e2d2b-17d4-4cbf-938f-98ee46b3cd3f"}}, 7]}}"#);
+        let body = format!(
+            r#"{{"objects":[{INDICATOR},{{"type":"indicator","id":"indicator--8e2e2d2b-17d4-4cbf-938f-98ee46b3cd3f"}}, 7]}}"#
+        );
         let envelope = parse(&body).unwrap();
         let request = prepare("api", "c", "alice", "s".into(), 1, &envelope).unwrap();
         assert_eq!(request.items.len(), 3);
-        let AddItem::Valid(obj) = &request.items[0] else { panic!("first should be valid: {:?}", request.items[0]) };
+        let AddItem::Valid(obj) = &request.items[0] else {
+            panic!("first should be valid: {:?}", request.items[0])
+        };
         assert_eq!(obj.version, "2016-04-06T20:03:48.123Z");
-        assert_eq!(obj.version_key, Timestamp::parse("2016-04-06T20:03:48.123Z").unwrap().unix_micros());
+        assert_eq!(
+            obj.version_key,
+            Timestamp::parse("2016-04-06T20:03:48.123Z")
+                .unwrap()
+                .unix_micros()
+        );
         assert_eq!(obj.json, parse(INDICATOR).unwrap().to_json_string());
-        let AddItem::Invalid(bad) = &request.items[1] else { panic!() };
+        let AddItem::Invalid(bad) = &request.items[1] else {
+            panic!()
+        };
         assert_eq!(bad.id, "indicator--8e2e2d2b-17d4-4cbf-938f-98ee46b3cd3f");
-        assert!(bad.message.as_deref().unwrap().contains("spec_version: is required"), "{bad:?}");
+        assert!(
+            bad.message
+                .as_deref()
+                .unwrap()
+                .contains("spec_version: is required"),
+            "{bad:?}"
+        );
         assert!(matches!(&request.items[2], AddItem::Invalid(d) if d.id.is_empty()));
 
         let status = assemble_status(&request, &[AddOutcome::Added { date_added: 5 }]);
@@ -191,8 +225,24 @@ mod tests {
     #[test]
     fn envelope_shape() {
         assert!(prepare("a", "c", "alice", "s".into(), 0, &parse("[]").unwrap()).is_err());
-        assert!(prepare("a", "c", "alice", "s".into(), 0, &parse(r#"{"objects":{}}"#).unwrap()).is_err());
-        assert_eq!(prepare("a", "c", "alice", "s".into(), 0, &parse("{}").unwrap()).unwrap().items.len(), 0);
+        assert!(
+            prepare(
+                "a",
+                "c",
+                "alice",
+                "s".into(),
+                0,
+                &parse(r#"{"objects":{}}"#).unwrap()
+            )
+            .is_err()
+        );
+        assert_eq!(
+            prepare("a", "c", "alice", "s".into(), 0, &parse("{}").unwrap())
+                .unwrap()
+                .items
+                .len(),
+            0
+        );
     }
 
     #[test]

@@ -9,6 +9,7 @@
 //! *Invariant:* this crate knows nothing of HTTP, axum or SQL.
 
 pub mod access;
+pub mod admin;
 pub mod clock;
 pub mod ingest;
 pub mod model;

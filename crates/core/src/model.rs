@@ -36,17 +36,26 @@ pub struct Collection {
 /// Why a name for an API root or a collection alias is refused.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum NameError {
-    #[error("{field} must be 1 to 64 characters of a-z, 0-9, '-' and '_', starting with a letter or digit")]
+    #[error(
+        "{field} must be 1 to 64 characters of a-z, 0-9, '-' and '_', starting with a letter or digit"
+    )]
     Invalid { field: &'static str },
-    #[error("a collection alias must not have the form of a UUID, which would shadow collection ids")]
+    #[error(
+        "a collection alias must not have the form of a UUID, which would shadow collection ids"
+    )]
     AliasLooksLikeUuid,
 }
 
 /// Checks an API root name or collection alias: URL-safe without escaping.
 pub fn check_name(field: &'static str, name: &str) -> Result<(), NameError> {
     let ok = (1..=64).contains(&name.len())
-        && name.bytes().next().is_some_and(|b| b.is_ascii_lowercase() || b.is_ascii_digit())
-        && name.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-' || b == b'_');
+        && name
+            .bytes()
+            .next()
+            .is_some_and(|b| b.is_ascii_lowercase() || b.is_ascii_digit())
+        && name
+            .bytes()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-' || b == b'_');
     if !ok {
         return Err(NameError::Invalid { field });
     }
@@ -74,7 +83,10 @@ mod tests {
         assert!(check_name("alias", "-x").is_err());
         assert!(check_name("alias", "Upper").is_err());
         assert!(check_name("alias", "a/b").is_err());
-        assert_eq!(check_name("alias", &new_uuid_v4()), Err(NameError::AliasLooksLikeUuid));
+        assert_eq!(
+            check_name("alias", &new_uuid_v4()),
+            Err(NameError::AliasLooksLikeUuid)
+        );
         assert_eq!(Uuid::parse(&new_uuid_v4()).unwrap().version(), 4);
     }
 }

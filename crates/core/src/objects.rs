@@ -80,13 +80,21 @@ pub enum VersionFilter {
     All,
     /// A union of `first`, `last` and exact versions (instants, compared as
     /// Unix microseconds).
-    Some { first: bool, last: bool, exact: Vec<i64> },
+    Some {
+        first: bool,
+        last: bool,
+        exact: Vec<i64>,
+    },
 }
 
 impl Default for VersionFilter {
     /// TAXII's default is the latest version.
     fn default() -> Self {
-        VersionFilter::Some { first: false, last: true, exact: Vec::new() }
+        VersionFilter::Some {
+            first: false,
+            last: true,
+            exact: Vec::new(),
+        }
     }
 }
 

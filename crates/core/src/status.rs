@@ -55,6 +55,7 @@ impl Status {
     /// `success_count + failure_count + pending_count == total_count`, which
     /// TAXII clients check.
     pub fn counts_agree(&self) -> bool {
-        (self.successes.len() + self.failures.len() + self.pendings.len()) as u64 == self.total_count
+        (self.successes.len() + self.failures.len() + self.pendings.len()) as u64
+            == self.total_count
     }
 }

@@ -11,11 +11,11 @@
 
 use async_trait::async_trait;
 
+use crate::ingest::AddRequest;
 use crate::model::{ApiRoot, Collection};
 use crate::objects::{DeleteRequest, ObjectQuery, Page, StoredObject};
 use crate::status::Status;
 use crate::users::{Grant, TokenRecord, User};
-use crate::ingest::AddRequest;
 
 /// Storage failures, as the domain sees them.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -50,7 +50,11 @@ pub trait Store: Send + Sync + std::fmt::Debug + 'static {
     /// The collections of an API root, in creation order (stable across requests).
     async fn collections(&self, api_root: &str) -> Result<Vec<Collection>, StoreError>;
     /// A collection by id or alias.
-    async fn collection(&self, api_root: &str, id_or_alias: &str) -> Result<Option<Collection>, StoreError>;
+    async fn collection(
+        &self,
+        api_root: &str,
+        id_or_alias: &str,
+    ) -> Result<Option<Collection>, StoreError>;
 
     /// Stores the valid objects of a request and its status, atomically and
     /// durably, and returns the status (see [`crate::ingest`]).
@@ -58,7 +62,12 @@ pub trait Store: Send + Sync + std::fmt::Debug + 'static {
     /// One page of versions matching a query.
     async fn query_objects(&self, query: &ObjectQuery) -> Result<Page<StoredObject>, StoreError>;
     /// True when the collection holds any version of the object.
-    async fn object_exists(&self, api_root: &str, collection_id: &str, object_id: &str) -> Result<bool, StoreError>;
+    async fn object_exists(
+        &self,
+        api_root: &str,
+        collection_id: &str,
+        object_id: &str,
+    ) -> Result<bool, StoreError>;
     /// Removes the selected versions; returns how many were removed.
     async fn delete_objects(&self, request: &DeleteRequest) -> Result<u64, StoreError>;
     /// A status resource.
@@ -78,7 +87,12 @@ pub trait Store: Send + Sync + std::fmt::Debug + 'static {
     /// Sets a user's rights on a collection (no rights removes the grant).
     async fn set_grant(&self, grant: &Grant) -> Result<(), StoreError>;
     /// A user's grant on one collection.
-    async fn grant(&self, user: &str, api_root: &str, collection_id: &str) -> Result<Option<Grant>, StoreError>;
+    async fn grant(
+        &self,
+        user: &str,
+        api_root: &str,
+        collection_id: &str,
+    ) -> Result<Option<Grant>, StoreError>;
     /// All grants of a user.
     async fn grants_of(&self, user: &str) -> Result<Vec<Grant>, StoreError>;
 

@@ -60,7 +60,10 @@ pub struct User {
 
 impl fmt::Debug for User {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("User").field("name", &self.name).field("role", &self.role).finish_non_exhaustive()
+        f.debug_struct("User")
+            .field("name", &self.name)
+            .field("role", &self.role)
+            .finish_non_exhaustive()
     }
 }
 
@@ -117,7 +120,9 @@ pub const MIN_PASSWORD_LEN: usize = 12;
 /// Checks a user name.
 pub fn check_user_name(name: &str) -> Result<(), UserError> {
     let ok = (1..=64).contains(&name.len())
-        && name.bytes().all(|b| b.is_ascii_alphanumeric() || matches!(b, b'.' | b'-' | b'_' | b'@'));
+        && name
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'.' | b'-' | b'_' | b'@'));
     if ok { Ok(()) } else { Err(UserError::BadName) }
 }
 
@@ -136,7 +141,11 @@ pub fn hash_password(password: &str) -> Result<String, UserError> {
 
 /// True when `password` matches the argon2 `hash`.
 pub fn verify_password(password: &str, hash: &str) -> bool {
-    PasswordHash::new(hash).is_ok_and(|parsed| Argon2::default().verify_password(password.as_bytes(), &parsed).is_ok())
+    PasswordHash::new(hash).is_ok_and(|parsed| {
+        Argon2::default()
+            .verify_password(password.as_bytes(), &parsed)
+            .is_ok()
+    })
 }
 
 /// Prefix that marks Liaison API tokens (so secret scanners can find them).
@@ -165,7 +174,10 @@ pub fn new_token(user: &str, label: &str, now_micros: i64) -> NewToken {
         secret_digest: hex_sha256(secret.as_bytes()),
         created: now_micros,
     };
-    NewToken { token: format!("{TOKEN_PREFIX}{id}_{secret}"), record }
+    NewToken {
+        token: format!("{TOKEN_PREFIX}{id}_{secret}"),
+        record,
+    }
 }
 
 /// Splits a presented token into its id and secret parts.
@@ -184,7 +196,10 @@ pub fn verify_token_secret(record: &TokenRecord, secret: &str) -> bool {
 
 /// Lowercase hex SHA-256.
 pub fn hex_sha256(bytes: &[u8]) -> String {
-    Sha256::digest(bytes).iter().map(|b| format!("{b:02x}")).collect()
+    Sha256::digest(bytes)
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect()
 }
 
 /// Fills `buf` from the operating system's random source.

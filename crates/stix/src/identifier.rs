@@ -169,9 +169,18 @@ mod tests {
 
     #[test]
     fn rejects_bad_identifiers() {
-        assert_eq!(Identifier::parse("indicator-8e2e2d2b-17d4-4cbf-938f-98ee46b3cd3f"), Err(IdentifierError::Form));
-        assert_eq!(Identifier::parse("--8e2e2d2b-17d4-4cbf-938f-98ee46b3cd3f"), Err(IdentifierError::Form));
-        assert_eq!(Identifier::parse("indicator--8e2e2d2b17d44cbf938f98ee46b3cd3f"), Err(IdentifierError::Form));
+        assert_eq!(
+            Identifier::parse("indicator-8e2e2d2b-17d4-4cbf-938f-98ee46b3cd3f"),
+            Err(IdentifierError::Form)
+        );
+        assert_eq!(
+            Identifier::parse("--8e2e2d2b-17d4-4cbf-938f-98ee46b3cd3f"),
+            Err(IdentifierError::Form)
+        );
+        assert_eq!(
+            Identifier::parse("indicator--8e2e2d2b17d44cbf938f98ee46b3cd3f"),
+            Err(IdentifierError::Form)
+        );
         assert_eq!(
             Identifier::parse("indicator--8e2e2d2b-17d4-4cbf-938f-98ee46b3cd3g"),
             Err(IdentifierError::UuidForm)
@@ -184,13 +193,19 @@ mod tests {
             Identifier::parse("indicator--8e2e2d2b-17d4-4cbf-c38f-98ee46b3cd3f"),
             Err(IdentifierError::UuidVariant)
         );
-        assert_eq!(Identifier::parse("é--8e2e2d2b-17d4-4cbf-938f-98ee46b3cd3fé"), Err(IdentifierError::Form));
+        assert_eq!(
+            Identifier::parse("é--8e2e2d2b-17d4-4cbf-938f-98ee46b3cd3fé"),
+            Err(IdentifierError::Form)
+        );
     }
 
     #[test]
     fn uuid_v5_matches_the_specification_examples() {
         let u = Uuid::new_v5(&SCO_NAMESPACE, br#"{"value":"198.51.100.3"}"#);
         assert_eq!(u.to_string(), "28bb3599-77cd-5a82-a950-b5bc3caf07c4");
-        assert_eq!(SCO_NAMESPACE.to_string(), "00abedb4-aa42-466c-9c01-fed23315a9b7");
+        assert_eq!(
+            SCO_NAMESPACE.to_string(),
+            "00abedb4-aa42-466c-9c01-fed23315a9b7"
+        );
     }
 }

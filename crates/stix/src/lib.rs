@@ -9,8 +9,10 @@
 pub mod finding;
 pub mod identifier;
 pub mod json;
+pub mod pattern;
 pub mod scoid;
 pub mod timestamp;
+pub mod tlp;
 pub mod validate;
 
 pub use finding::{Finding, Severity};

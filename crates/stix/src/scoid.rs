@@ -2,8 +2,8 @@
 //! a UUIDv5 in the STIX namespace over the RFC 8785 canonical JSON of the
 //! object's ID contributing properties.
 
-use crate::identifier::{Uuid, SCO_NAMESPACE};
-use crate::json::{canonical, Object, Value};
+use crate::identifier::{SCO_NAMESPACE, Uuid};
+use crate::json::{Object, Value, canonical};
 
 /// Preference order for the single hash that contributes to an id.
 const HASH_PREFERENCE: &[&str] = &["MD5", "SHA-1", "SHA-256", "SHA-512"];
@@ -11,11 +11,18 @@ const HASH_PREFERENCE: &[&str] = &["MD5", "SHA-1", "SHA-256", "SHA-512"];
 /// The UUIDv5 that `obj` should carry, computed from the listed contributing
 /// properties. `None` when none of them is present (the object must then use
 /// a UUIDv4); `Some(Err)` when a value has no canonical form.
-pub fn deterministic_uuid(obj: &Object<'_>, contributing: &[&str]) -> Option<Result<Uuid, crate::json::canonical::NotCanonicalizable>> {
+pub fn deterministic_uuid(
+    obj: &Object<'_>,
+    contributing: &[&str],
+) -> Option<Result<Uuid, crate::json::canonical::NotCanonicalizable>> {
     let mut name = Object::new();
     for &prop in contributing {
         let Some(value) = obj.get(prop) else { continue };
-        let value = if prop == "hashes" { one_hash(value)? } else { value.clone() };
+        let value = if prop == "hashes" {
+            one_hash(value)?
+        } else {
+            value.clone()
+        };
         name.insert(prop, value);
     }
     if name.is_empty() {
@@ -44,13 +51,22 @@ mod tests {
 
     fn id_of(json: &str, contributing: &[&str]) -> String {
         let v = parse(json).unwrap();
-        deterministic_uuid(v.as_object().unwrap(), contributing).unwrap().unwrap().to_string()
+        deterministic_uuid(v.as_object().unwrap(), contributing)
+            .unwrap()
+            .unwrap()
+            .to_string()
     }
 
     #[test]
     fn matches_reference_vectors() {
-        assert_eq!(id_of(r#"{"value":"198.51.100.3"}"#, &["value"]), "28bb3599-77cd-5a82-a950-b5bc3caf07c4");
-        assert_eq!(id_of(r#"{"number":15139}"#, &["number"]), "3aa27478-50b5-5ab8-9da9-cdc12b657fff");
+        assert_eq!(
+            id_of(r#"{"value":"198.51.100.3"}"#, &["value"]),
+            "28bb3599-77cd-5a82-a950-b5bc3caf07c4"
+        );
+        assert_eq!(
+            id_of(r#"{"number":15139}"#, &["number"]),
+            "3aa27478-50b5-5ab8-9da9-cdc12b657fff"
+        );
         assert_eq!(
             id_of(
                 r#"{"name":"a.exe","hashes":{"SHA-256":"effb46bba03f6c8aea5c653f9cf984f170dcdd3bbbe2ff6843c3e5da0e698766","MD5":"3773a88f65a5e780c8dff9cdc3a056f3"}}"#,
@@ -68,12 +84,24 @@ mod tests {
         assert_eq!(
             id_of(
                 r#"{"protocols":["ipv4","tcp"],"src_ref":"ipv4-addr--28bb3599-77cd-5a82-a950-b5bc3caf07c4","dst_port":80}"#,
-                &["start", "end", "src_ref", "dst_ref", "src_port", "dst_port", "protocols", "extensions"]
+                &[
+                    "start",
+                    "end",
+                    "src_ref",
+                    "dst_ref",
+                    "src_port",
+                    "dst_port",
+                    "protocols",
+                    "extensions"
+                ]
             ),
             "c9361847-2b4b-5400-8b25-bbd72608abf8"
         );
         assert_eq!(
-            id_of(r#"{"key":"HKEY_LOCAL_MACHINE\\System\\Foo\\Bar"}"#, &["key", "values"]),
+            id_of(
+                r#"{"key":"HKEY_LOCAL_MACHINE\\System\\Foo\\Bar"}"#,
+                &["key", "values"]
+            ),
             "1884b770-b679-522a-a9c7-45fadaaec7bb"
         );
     }

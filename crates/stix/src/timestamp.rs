@@ -39,7 +39,8 @@ impl Timestamp {
         if b.len() < 20 || b[b.len() - 1] != b'Z' {
             return Err(TimestampError::Format);
         }
-        let shape_ok = b[4] == b'-' && b[7] == b'-' && b[10] == b'T' && b[13] == b':' && b[16] == b':';
+        let shape_ok =
+            b[4] == b'-' && b[7] == b'-' && b[10] == b'T' && b[13] == b':' && b[16] == b':';
         if !shape_ok {
             return Err(TimestampError::Format);
         }
@@ -67,8 +68,13 @@ impl Timestamp {
             return Err(TimestampError::Calendar("second out of range"));
         }
         let days = days_from_civil(i64::from(year), month, day);
-        let seconds = days * 86_400 + i64::from(hour) * 3600 + i64::from(minute) * 60 + i64::from(second);
-        Ok(Timestamp { seconds, nanos, digits: frac_digits })
+        let seconds =
+            days * 86_400 + i64::from(hour) * 3600 + i64::from(minute) * 60 + i64::from(second);
+        Ok(Timestamp {
+            seconds,
+            nanos,
+            digits: frac_digits,
+        })
     }
 
     /// A timestamp from Unix microseconds, written with six fractional digits
@@ -185,7 +191,7 @@ fn fraction(frac: &[u8]) -> Result<(u32, u16), TimestampError> {
 }
 
 fn is_leap(year: u32) -> bool {
-    (year % 4 == 0 && year % 100 != 0) || year % 400 == 0
+    (year.is_multiple_of(4) && !year.is_multiple_of(100)) || year.is_multiple_of(400)
 }
 
 fn days_in_month(year: u32, month: u32) -> u32 {
@@ -235,7 +241,9 @@ mod tests {
         assert_eq!(t.fraction_digits(), 0);
         assert_eq!(t.to_string(), "2016-05-12T08:17:27Z");
         assert_eq!(
-            Timestamp::parse("1969-12-31T23:59:59.5Z").unwrap().to_taxii_string(),
+            Timestamp::parse("1969-12-31T23:59:59.5Z")
+                .unwrap()
+                .to_taxii_string(),
             "1969-12-31T23:59:59.500000Z"
         );
     }
@@ -273,7 +281,10 @@ mod tests {
             "2016-01-01T23:60:00Z",
             "2016-01-01T23:00:61Z",
         ] {
-            assert!(matches!(Timestamp::parse(bad), Err(TimestampError::Calendar(_))), "{bad}");
+            assert!(
+                matches!(Timestamp::parse(bad), Err(TimestampError::Calendar(_))),
+                "{bad}"
+            );
         }
         assert!(Timestamp::parse("2016-02-29T23:59:60Z").is_ok());
     }

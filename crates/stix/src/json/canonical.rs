@@ -78,22 +78,27 @@ fn write_number(n: &Number<'_>, out: &mut String) -> Result<(), NotCanonicalizab
         }
         return Ok(());
     }
-    write_es6_number(n.as_f64(), out).map_err(|()| NotCanonicalizable(n.as_str().to_owned()))
+    if write_es6_number(n.as_f64(), out) {
+        Ok(())
+    } else {
+        Err(NotCanonicalizable(n.as_str().to_owned()))
+    }
 }
 
 /// Appends `f` formatted as ECMAScript's `Number.prototype.toString` does;
-/// fails for infinities and NaN, which JSON cannot carry.
-pub fn write_es6_number(f: f64, out: &mut String) -> Result<(), ()> {
+/// returns false (appending nothing) for infinities and NaN, which JSON
+/// cannot carry.
+pub fn write_es6_number(f: f64, out: &mut String) -> bool {
     if !f.is_finite() {
-        return Err(());
+        return false;
     }
     if f == 0.0 {
         out.push('0');
-        return Ok(());
+        return true;
     }
     let mut buffer = ryu_js::Buffer::new();
     out.push_str(buffer.format_finite(f));
-    Ok(())
+    true
 }
 
 #[cfg(test)]
@@ -110,10 +115,18 @@ mod tests {
         // RFC 8785 §3.2.3 example: U+20AC, U+1F600 (surrogates D83D DE00), U+00E9 ...
         let text = "{\"\u{20ac}\":\"Euro Sign\",\"\\r\":\"Carriage Return\",\"\u{fb33}\":\"Hebrew Letter Dalet With Dagesh\",\"1\":\"One\",\"\u{1f600}\":\"Emoji: Grinning Face\",\"\u{80}\":\"Control\",\"\u{f6}\":\"Latin Small Letter O With Diaeresis\"}";
         let out = jcs(text);
-        let keys: Vec<String> = ["\\r", "1", "\u{80}", "\u{f6}", "\u{20ac}", "\u{1f600}", "\u{fb33}"]
-            .iter()
-            .map(|s| s.to_string())
-            .collect();
+        let keys: Vec<String> = [
+            "\\r",
+            "1",
+            "\u{80}",
+            "\u{f6}",
+            "\u{20ac}",
+            "\u{1f600}",
+            "\u{fb33}",
+        ]
+        .iter()
+        .map(|s| s.to_string())
+        .collect();
         let mut last = 0;
         for k in keys {
             let at = out.find(&format!("\"{k}\"")).unwrap();

@@ -19,7 +19,7 @@ mod write;
 use std::borrow::Cow;
 
 pub use canonical::{canonical, canonical_into, write_es6_number};
-pub use parse::{parse, parse_bytes, ParseError, ParseErrorKind, MAX_DEPTH};
+pub use parse::{MAX_DEPTH, ParseError, ParseErrorKind, parse, parse_bytes};
 
 /// A JSON value that borrows from the text it was parsed from.
 #[derive(Debug, Clone, PartialEq)]
@@ -106,7 +106,9 @@ impl<'a> Number<'a> {
 impl<'a> Object<'a> {
     /// An empty object.
     pub fn new() -> Self {
-        Object { members: Vec::new() }
+        Object {
+            members: Vec::new(),
+        }
     }
 
     /// Builds an object from members whose keys the caller knows are unique.
@@ -121,7 +123,10 @@ impl<'a> Object<'a> {
 
     /// Mutable access to the member called `key`.
     pub fn get_mut(&mut self, key: &str) -> Option<&mut Value<'a>> {
-        self.members.iter_mut().find(|(k, _)| k == key).map(|(_, v)| v)
+        self.members
+            .iter_mut()
+            .find(|(k, _)| k == key)
+            .map(|(_, v)| v)
     }
 
     /// True when a member called `key` exists.

@@ -71,14 +71,22 @@ pub enum ParseErrorKind {
 pub fn parse_bytes(input: &[u8]) -> Result<Value<'_>, ParseError> {
     match std::str::from_utf8(input) {
         Ok(text) => parse(text),
-        Err(e) => Err(error_at(input, e.valid_up_to(), ParseErrorKind::InvalidUtf8)),
+        Err(e) => Err(error_at(
+            input,
+            e.valid_up_to(),
+            ParseErrorKind::InvalidUtf8,
+        )),
     }
 }
 
 /// Parses a complete JSON document (a UTF-8 byte-order mark is skipped).
 pub fn parse(input: &str) -> Result<Value<'_>, ParseError> {
     let start = if input.starts_with('\u{feff}') { 3 } else { 0 };
-    let mut p = Parser { text: input, bytes: input.as_bytes(), pos: start };
+    let mut p = Parser {
+        text: input,
+        bytes: input.as_bytes(),
+        pos: start,
+    };
     p.skip_ws();
     let value = p.value(0)?;
     p.skip_ws();
@@ -91,10 +99,22 @@ pub fn parse(input: &str) -> Result<Value<'_>, ParseError> {
 fn error_at(bytes: &[u8], offset: usize, kind: ParseErrorKind) -> ParseError {
     let before = &bytes[..offset.min(bytes.len())];
     let line = before.iter().filter(|&&b| b == b'\n').count() + 1;
-    let line_start = before.iter().rposition(|&b| b == b'\n').map_or(0, |i| i + 1);
+    let line_start = before
+        .iter()
+        .rposition(|&b| b == b'\n')
+        .map_or(0, |i| i + 1);
     // Count characters, not bytes: continuation bytes are 0b10xxxxxx.
-    let column = before[line_start..].iter().filter(|&&b| b & 0xC0 != 0x80).count() + 1;
-    ParseError { kind, offset, line, column }
+    let column = before[line_start..]
+        .iter()
+        .filter(|&&b| b & 0xC0 != 0x80)
+        .count()
+        + 1;
+    ParseError {
+        kind,
+        offset,
+        line,
+        column,
+    }
 }
 
 struct Parser<'a> {
@@ -171,13 +191,23 @@ impl<'a> Parser<'a> {
                 None => {
                     let dup = members.iter().any(|(k, _)| *k == key);
                     if members.len() >= LINEAR_DUPLICATE_SCAN {
-                        seen = Some(members.iter().map(|(k, _)| k.clone()).chain([key.clone()]).collect());
+                        seen = Some(
+                            members
+                                .iter()
+                                .map(|(k, _)| k.clone())
+                                .chain([key.clone()])
+                                .collect(),
+                        );
                     }
                     dup
                 }
             };
             if duplicate {
-                return Err(error_at(self.bytes, key_pos, ParseErrorKind::DuplicateKey(key.into_owned())));
+                return Err(error_at(
+                    self.bytes,
+                    key_pos,
+                    ParseErrorKind::DuplicateKey(key.into_owned()),
+                ));
             }
             self.skip_ws();
             if self.bytes.get(self.pos) != Some(&b':') {
@@ -272,11 +302,15 @@ impl<'a> Parser<'a> {
             }
             if i == digits {
                 self.pos = i;
-                return Err(self.err(ParseErrorKind::InvalidNumber("expected a digit in the exponent")));
+                return Err(self.err(ParseErrorKind::InvalidNumber(
+                    "expected a digit in the exponent",
+                )));
             }
         }
         self.pos = i;
-        Ok(Value::Number(Number::from_text(Cow::Borrowed(&self.text[start..i]))))
+        Ok(Value::Number(Number::from_text(Cow::Borrowed(
+            &self.text[start..i],
+        ))))
     }
 
     /// Reads a string starting at the opening quote.
@@ -358,35 +392,64 @@ impl<'a> Parser<'a> {
                 let hi = self.hex4(i + 2)?;
                 if (0xD800..0xDC00).contains(&hi) {
                     if b.get(i + 6) != Some(&b'\\') || b.get(i + 7) != Some(&b'u') {
-                        return Err(error_at(b, i, ParseErrorKind::InvalidEscape("unpaired surrogate")));
+                        return Err(error_at(
+                            b,
+                            i,
+                            ParseErrorKind::InvalidEscape("unpaired surrogate"),
+                        ));
                     }
                     let lo = self.hex4(i + 8)?;
                     if !(0xDC00..0xE000).contains(&lo) {
-                        return Err(error_at(b, i, ParseErrorKind::InvalidEscape("unpaired surrogate")));
+                        return Err(error_at(
+                            b,
+                            i,
+                            ParseErrorKind::InvalidEscape("unpaired surrogate"),
+                        ));
                     }
                     let c = 0x10000 + ((hi - 0xD800) << 10) + (lo - 0xDC00);
-                    let ch = char::from_u32(c)
-                        .ok_or_else(|| error_at(b, i, ParseErrorKind::InvalidEscape("bad code point")))?;
+                    let ch = char::from_u32(c).ok_or_else(|| {
+                        error_at(b, i, ParseErrorKind::InvalidEscape("bad code point"))
+                    })?;
                     return Ok((ch, 12));
                 }
                 if (0xDC00..0xE000).contains(&hi) {
-                    return Err(error_at(b, i, ParseErrorKind::InvalidEscape("unpaired surrogate")));
+                    return Err(error_at(
+                        b,
+                        i,
+                        ParseErrorKind::InvalidEscape("unpaired surrogate"),
+                    ));
                 }
-                let ch = char::from_u32(hi)
-                    .ok_or_else(|| error_at(b, i, ParseErrorKind::InvalidEscape("bad code point")))?;
+                let ch = char::from_u32(hi).ok_or_else(|| {
+                    error_at(b, i, ParseErrorKind::InvalidEscape("bad code point"))
+                })?;
                 return Ok((ch, 6));
             }
-            None => return Err(error_at(b, i, ParseErrorKind::UnexpectedEnd("an escape sequence"))),
-            Some(_) => return Err(error_at(b, i, ParseErrorKind::InvalidEscape("unknown escape"))),
+            None => {
+                return Err(error_at(
+                    b,
+                    i,
+                    ParseErrorKind::UnexpectedEnd("an escape sequence"),
+                ));
+            }
+            Some(_) => {
+                return Err(error_at(
+                    b,
+                    i,
+                    ParseErrorKind::InvalidEscape("unknown escape"),
+                ));
+            }
         };
         Ok((simple, 2))
     }
 
     fn hex4(&self, at: usize) -> Result<u32, ParseError> {
-        let digits = self
-            .bytes
-            .get(at..at + 4)
-            .ok_or_else(|| error_at(self.bytes, at, ParseErrorKind::InvalidEscape("\\u needs four hex digits")))?;
+        let digits = self.bytes.get(at..at + 4).ok_or_else(|| {
+            error_at(
+                self.bytes,
+                at,
+                ParseErrorKind::InvalidEscape("\\u needs four hex digits"),
+            )
+        })?;
         let mut v = 0u32;
         for &d in digits {
             let n = match d {
@@ -394,7 +457,11 @@ impl<'a> Parser<'a> {
                 b'a'..=b'f' => d - b'a' + 10,
                 b'A'..=b'F' => d - b'A' + 10,
                 _ => {
-                    return Err(error_at(self.bytes, at, ParseErrorKind::InvalidEscape("\\u needs four hex digits")));
+                    return Err(error_at(
+                        self.bytes,
+                        at,
+                        ParseErrorKind::InvalidEscape("\\u needs four hex digits"),
+                    ));
                 }
             };
             v = v * 16 + u32::from(n);
@@ -415,14 +482,22 @@ mod tests {
     fn borrows_plain_strings_and_decodes_escapes() {
         let v = parse(r#"{"a":"plain","b":"tab\tquote\"\u00e9\ud83d\ude00"}"#).unwrap();
         let o = v.as_object().unwrap();
-        assert!(matches!(o.get("a"), Some(Value::String(Cow::Borrowed("plain")))));
+        assert!(matches!(
+            o.get("a"),
+            Some(Value::String(Cow::Borrowed("plain")))
+        ));
         assert_eq!(o.get("b").unwrap().as_str(), Some("tab\tquote\"é😀"));
     }
 
     #[test]
     fn numbers_keep_their_text() {
         let v = parse("[1.50, -0, 1e400, 12345678901234567890]").unwrap();
-        let texts: Vec<_> = v.as_array().unwrap().iter().map(|n| n.as_number().unwrap().as_str()).collect();
+        let texts: Vec<_> = v
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|n| n.as_number().unwrap().as_str())
+            .collect();
         assert_eq!(texts, ["1.50", "-0", "1e400", "12345678901234567890"]);
     }
 
@@ -431,16 +506,36 @@ mod tests {
         let e = err("{\n  \"a\": 01}");
         assert_eq!((e.line, e.column), (2, 9));
         assert!(matches!(e.kind, ParseErrorKind::InvalidNumber(_)));
-        assert!(matches!(err("[1,]").kind, ParseErrorKind::Unexpected { found: ']', .. }));
-        assert!(matches!(err("{\"a\":1,\"a\":2}").kind, ParseErrorKind::DuplicateKey(k) if k == "a"));
-        assert!(matches!(err("\"a\u{1}\"").kind, ParseErrorKind::ControlCharacter(1)));
-        assert!(matches!(err("\"\\ud800\"").kind, ParseErrorKind::InvalidEscape(_)));
-        assert!(matches!(err("\"\\x\"").kind, ParseErrorKind::InvalidEscape(_)));
+        assert!(matches!(
+            err("[1,]").kind,
+            ParseErrorKind::Unexpected { found: ']', .. }
+        ));
+        assert!(
+            matches!(err("{\"a\":1,\"a\":2}").kind, ParseErrorKind::DuplicateKey(k) if k == "a")
+        );
+        assert!(matches!(
+            err("\"a\u{1}\"").kind,
+            ParseErrorKind::ControlCharacter(1)
+        ));
+        assert!(matches!(
+            err("\"\\ud800\"").kind,
+            ParseErrorKind::InvalidEscape(_)
+        ));
+        assert!(matches!(
+            err("\"\\x\"").kind,
+            ParseErrorKind::InvalidEscape(_)
+        ));
         assert!(matches!(err("[1] 2").kind, ParseErrorKind::TrailingContent));
         assert!(matches!(err("").kind, ParseErrorKind::UnexpectedEnd(_)));
         assert!(matches!(err("[1.]").kind, ParseErrorKind::InvalidNumber(_)));
-        assert!(matches!(err("tru").kind, ParseErrorKind::Unexpected { .. } | ParseErrorKind::UnexpectedEnd(_)));
-        assert!(matches!(parse_bytes(b"\"\xff\"").unwrap_err().kind, ParseErrorKind::InvalidUtf8));
+        assert!(matches!(
+            err("tru").kind,
+            ParseErrorKind::Unexpected { .. } | ParseErrorKind::UnexpectedEnd(_)
+        ));
+        assert!(matches!(
+            parse_bytes(b"\"\xff\"").unwrap_err().kind,
+            ParseErrorKind::InvalidUtf8
+        ));
     }
 
     #[test]

@@ -9,8 +9,9 @@
 //! [`Display`](fmt::Display) impls print a canonical text that parses back to
 //! the same tree.
 
-use std::cmp::Ordering;
 use std::fmt;
+
+use crate::timestamp::Timestamp;
 
 /// A range of byte offsets into the pattern text, `start..end`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
@@ -348,7 +349,9 @@ pub enum Value {
     Binary(Vec<u8>),
     /// `h'...'`: decoded hex digits.
     Hex(Vec<u8>),
-    /// `t'...'`: a calendar-checked UTC timestamp.
+    /// `t'...'`: a calendar-checked UTC timestamp. Its `Display` may differ
+    /// from the literal's text (a leap second counts as the next minute's
+    /// first second); [`Literal::text`] keeps the spelling.
     Timestamp(Timestamp),
 }
 
@@ -390,7 +393,11 @@ impl Literal {
             }
             Value::Timestamp(ts) => format!("t'{ts}'"),
         };
-        Some(Literal { value, text, span: Span::default() })
+        Some(Literal {
+            value,
+            text,
+            span: Span::default(),
+        })
     }
 
     /// The decoded string, when the literal is a string.
@@ -399,57 +406,6 @@ impl Literal {
             Value::String(s) => Some(s),
             _ => None,
         }
-    }
-}
-
-/// A UTC timestamp from a `t'...'` literal, checked against the calendar.
-/// Second 60 is accepted (leap seconds), as the grammar allows it in any
-/// minute. Ordering is chronological.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub struct Timestamp {
-    /// Year, 0000-9999.
-    pub year: u16,
-    /// Month, 1-12.
-    pub month: u8,
-    /// Day of month, valid for the month and year.
-    pub day: u8,
-    /// Hour, 0-23.
-    pub hour: u8,
-    /// Minute, 0-59.
-    pub minute: u8,
-    /// Second, 0-60.
-    pub second: u8,
-    /// Fractional-second digits with trailing zeros removed (so equal
-    /// instants compare equal); empty for a whole second.
-    pub fraction: String,
-}
-
-impl Ord for Timestamp {
-    fn cmp(&self, other: &Self) -> Ordering {
-        let key = |t: &Timestamp| (t.year, t.month, t.day, t.hour, t.minute, t.second);
-        // Trailing zeros are trimmed, so comparing digit strings
-        // lexicographically compares the fractions numerically.
-        key(self).cmp(&key(other)).then_with(|| self.fraction.cmp(&other.fraction))
-    }
-}
-
-impl PartialOrd for Timestamp {
-    fn partial_cmp(&self, other: &Self) -> Option<Ordering> {
-        Some(self.cmp(other))
-    }
-}
-
-impl fmt::Display for Timestamp {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(
-            f,
-            "{:04}-{:02}-{:02}T{:02}:{:02}:{:02}",
-            self.year, self.month, self.day, self.hour, self.minute, self.second
-        )?;
-        if !self.fraction.is_empty() {
-            write!(f, ".{}", self.fraction)?;
-        }
-        f.write_str("Z")
     }
 }
 
@@ -505,7 +461,11 @@ impl fmt::Display for ObservationExpr {
 }
 
 fn write_grouped(f: &mut fmt::Formatter<'_>, item: &dyn fmt::Display, parens: bool) -> fmt::Result {
-    if parens { write!(f, "({item})") } else { write!(f, "{item}") }
+    if parens {
+        write!(f, "({item})")
+    } else {
+        write!(f, "{item}")
+    }
 }
 
 impl fmt::Display for Qualifier {
@@ -584,14 +544,20 @@ impl fmt::Display for ObjectPath {
 
 /// Writes a property name bare when the grammar allows it, quoted otherwise.
 fn write_property(f: &mut fmt::Formatter<'_>, name: &str) -> fmt::Result {
-    if is_bare_property(name) { f.write_str(name) } else { f.write_str(&quote(name)) }
+    if is_bare_property(name) {
+        f.write_str(name)
+    } else {
+        f.write_str(&quote(name))
+    }
 }
 
 /// True when `name` lexes as a property identifier: `[a-zA-Z_][a-zA-Z0-9_]*`
 /// and not a keyword or boolean.
 fn is_bare_property(name: &str) -> bool {
     let mut bytes = name.bytes();
-    let first_ok = bytes.next().is_some_and(|b| b.is_ascii_alphabetic() || b == b'_');
+    let first_ok = bytes
+        .next()
+        .is_some_and(|b| b.is_ascii_alphabetic() || b == b'_');
     first_ok
         && bytes.all(|b| b.is_ascii_alphanumeric() || b == b'_')
         && super::lexer::Keyword::from_word(name).is_none()

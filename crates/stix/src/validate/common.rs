@@ -5,8 +5,8 @@
 use crate::identifier::Identifier;
 use crate::json::{Object, Value};
 
-use super::ctx::{code, Ctx};
-use super::types::{opt, req, timestamp_of, Def, Kind, Prop, Refs, StrRule, Ty};
+use super::ctx::{Ctx, code};
+use super::types::{Def, Kind, Prop, Refs, StrRule, Ty, opt, req, timestamp_of};
 use super::{extensions, markings, vocab};
 
 /// `spec_version` of 2.1 content.
@@ -23,7 +23,10 @@ const CONFIDENCE: Prop = opt("confidence", Ty::Integer { min: 0, max: 100 });
 static EXTERNAL_REFERENCE_TY: Ty = Ty::Struct(&EXTERNAL_REFERENCE);
 static GRANULAR_MARKING_TY: Ty = Ty::Struct(&markings::GRANULAR_MARKING);
 const EXTERNAL_REFERENCES: Prop = opt("external_references", Ty::List(&EXTERNAL_REFERENCE_TY));
-const OBJECT_MARKING_REFS: Prop = opt("object_marking_refs", Ty::List(&Ty::Ref(Refs::Only(&["marking-definition"]))));
+const OBJECT_MARKING_REFS: Prop = opt(
+    "object_marking_refs",
+    Ty::List(&Ty::Ref(Refs::Only(&["marking-definition"]))),
+);
 const GRANULAR_MARKINGS: Prop = opt("granular_markings", Ty::List(&GRANULAR_MARKING_TY));
 /// `extensions` is checked by the extensions module, which knows the keys.
 const EXTENSIONS: Prop = opt("extensions", Ty::Any);
@@ -111,7 +114,13 @@ const ALL_COMMON: &[&str] = &[
 
 /// Names reserved by STIX 2.1 §3.1 (and `phone_numbers`, which the official
 /// JSON Schemas reserve by mistake, refused too so content stays portable).
-const RESERVED: &[&str] = &["severity", "username", "phone_number", "phone_numbers", "action"];
+const RESERVED: &[&str] = &[
+    "severity",
+    "username",
+    "phone_number",
+    "phone_numbers",
+    "action",
+];
 
 /// The common properties of a kind of object.
 pub(crate) fn common_props(kind: Kind) -> &'static [Prop] {
@@ -141,22 +150,35 @@ pub(crate) static EXTERNAL_REFERENCE: Def = Def {
 };
 
 fn external_reference_rules(ctx: &mut Ctx<'_>, obj: &Object<'_>) {
-    if !["description", "url", "external_id"].iter().any(|k| obj.contains_key(k)) {
-        ctx.error(code::AT_LEAST_ONE, "an external reference needs at least one of description, url or external_id");
+    if !["description", "url", "external_id"]
+        .iter()
+        .any(|k| obj.contains_key(k))
+    {
+        ctx.error(
+            code::AT_LEAST_ONE,
+            "an external reference needs at least one of description, url or external_id",
+        );
     }
     let source = obj.get("source_name").and_then(Value::as_str);
     let external_id = obj.get("external_id").and_then(Value::as_str);
     match (source, external_id) {
-        (Some("cve"), Some(id)) if !is_cve(id) => {
-            ctx.error_at("external_id", code::FORMAT, "must be a CVE identifier (CVE-YYYY-NNNN) when source_name is cve")
-        }
-        (Some("capec"), Some(id)) if !is_capec(id) => {
-            ctx.error_at("external_id", code::FORMAT, "must be a CAPEC identifier (CAPEC-N) when source_name is capec")
-        }
+        (Some("cve"), Some(id)) if !is_cve(id) => ctx.error_at(
+            "external_id",
+            code::FORMAT,
+            "must be a CVE identifier (CVE-YYYY-NNNN) when source_name is cve",
+        ),
+        (Some("capec"), Some(id)) if !is_capec(id) => ctx.error_at(
+            "external_id",
+            code::FORMAT,
+            "must be a CAPEC identifier (CAPEC-N) when source_name is capec",
+        ),
         _ => {}
     }
     if obj.contains_key("url") && !obj.contains_key("hashes") {
-        ctx.warn("extref-hashes", "external references with a url should carry hashes of its content");
+        ctx.warn(
+            "extref-hashes",
+            "external references with a url should carry hashes of its content",
+        );
     }
 }
 
@@ -164,24 +186,38 @@ fn external_reference_rules(ctx: &mut Ctx<'_>, obj: &Object<'_>) {
 pub(crate) static KILL_CHAIN_PHASE: Def = Def {
     name: "kill-chain-phase",
     kind: Kind::Embedded,
-    props: &[req("kill_chain_name", Ty::String), req("phase_name", Ty::String)],
+    props: &[
+        req("kill_chain_name", Ty::String),
+        req("phase_name", Ty::String),
+    ],
     rules: Some(kill_chain_phase_rules),
     id_contributing: &[],
 };
 
 fn kill_chain_phase_rules(ctx: &mut Ctx<'_>, obj: &Object<'_>) {
     for key in ["kill_chain_name", "phase_name"] {
-        if let Some(s) = obj.get(key).and_then(Value::as_str) {
-            if s.is_empty() || !s.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-') {
-                ctx.warn_at(key, "kill-chain-names", "should be lowercase words separated by hyphens");
+        if let Some(s) = obj.get(key).and_then(Value::as_str)
+            && (s.is_empty()
+                || !s
+                    .bytes()
+                    .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-'))
+            {
+                ctx.warn_at(
+                    key,
+                    "kill-chain-names",
+                    "should be lowercase words separated by hyphens",
+                );
             }
-        }
     }
 }
 
 fn is_cve(s: &str) -> bool {
-    let Some(rest) = s.strip_prefix("CVE-") else { return false };
-    let Some((year, num)) = rest.split_once('-') else { return false };
+    let Some(rest) = s.strip_prefix("CVE-") else {
+        return false;
+    };
+    let Some((year, num)) = rest.split_once('-') else {
+        return false;
+    };
     year.len() == 4
         && year.bytes().all(|b| b.is_ascii_digit())
         && num.len() >= 4
@@ -190,25 +226,33 @@ fn is_cve(s: &str) -> bool {
 }
 
 fn is_capec(s: &str) -> bool {
-    s.strip_prefix("CAPEC-").is_some_and(|n| !n.is_empty() && n.bytes().all(|b| b.is_ascii_digit()))
+    s.strip_prefix("CAPEC-")
+        .is_some_and(|n| !n.is_empty() && n.bytes().all(|b| b.is_ascii_digit()))
 }
 
 /// A type name: 3 to 250 characters of `a-z`, `0-9` and `-`, starting with a
 /// letter or digit, without `--` (STIX 2.1 §3.1, §11.1).
 pub(crate) fn is_type_name(s: &str) -> bool {
     (3..=250).contains(&s.len())
-        && s.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
+        && s.bytes()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
         && !s.starts_with('-')
         && !s.contains("--")
 }
 
 /// A property name: 3 to 250 characters of `a-z`, `0-9` and `_` (§3.1, §11.1).
 pub(crate) fn is_property_name(s: &str) -> bool {
-    (3..=250).contains(&s.len()) && s.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_')
+    (3..=250).contains(&s.len())
+        && s.bytes()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_')
 }
 
 /// Checks `id` against the object's `type`; returns the parsed identifier.
-pub(crate) fn check_id<'v>(ctx: &mut Ctx<'_>, obj: &'v Object<'_>, type_name: &str) -> Option<Identifier<'v>> {
+pub(crate) fn check_id<'v>(
+    ctx: &mut Ctx<'_>,
+    obj: &'v Object<'_>,
+    type_name: &str,
+) -> Option<Identifier<'v>> {
     let Some(value) = obj.get("id") else {
         ctx.error_at("id", code::REQUIRED, format!("is required ({type_name})"));
         return None;
@@ -217,11 +261,17 @@ pub(crate) fn check_id<'v>(ctx: &mut Ctx<'_>, obj: &'v Object<'_>, type_name: &s
         let s = super::types::expect_str(ctx, value, "an identifier string")?;
         match Identifier::parse(s) {
             Err(e) => {
-                ctx.error(code::IDENTIFIER, format!("'{s}' is not a STIX identifier: {e}"));
+                ctx.error(
+                    code::IDENTIFIER,
+                    format!("'{s}' is not a STIX identifier: {e}"),
+                );
                 None
             }
             Ok(id) if id.object_type() != type_name => {
-                ctx.error(code::IDENTIFIER, format!("must begin with the object's type '{type_name}--'"));
+                ctx.error(
+                    code::IDENTIFIER,
+                    format!("must begin with the object's type '{type_name}--'"),
+                );
                 None
             }
             Ok(id) => Some(id),
@@ -241,15 +291,25 @@ pub(crate) struct Walked {
 /// every object shares.
 pub(crate) fn check_members(ctx: &mut Ctx<'_>, obj: &Object<'_>, def: &Def) -> Walked {
     let common = common_props(def.kind);
-    let walked = Walked { toplevel_extension: extensions::declares_toplevel(obj) };
+    let walked = Walked {
+        toplevel_extension: extensions::declares_toplevel(obj),
+    };
     for (name, value) in obj.iter() {
         if name == "type" || name == "id" {
             continue;
         }
-        if let Some(prop) = common.iter().find(|p| p.name == name).or_else(|| def.prop(name)) {
+        if let Some(prop) = common
+            .iter()
+            .find(|p| p.name == name)
+            .or_else(|| def.prop(name))
+        {
             ctx.at_key(name, |ctx| super::types::check_value(ctx, &prop.ty, value));
         } else if ALL_COMMON.contains(&name) {
-            ctx.error_at(name, code::NOT_APPLICABLE, format!("is not a property of {}", def.kind.describe()));
+            ctx.error_at(
+                name,
+                code::NOT_APPLICABLE,
+                format!("is not a property of {}", def.kind.describe()),
+            );
         } else if walked.toplevel_extension {
             top_level_custom_name(ctx, name);
         } else {
@@ -258,7 +318,11 @@ pub(crate) fn check_members(ctx: &mut Ctx<'_>, obj: &Object<'_>, def: &Def) -> W
     }
     for prop in common.iter().chain(def.props).filter(|p| p.required) {
         if !obj.contains_key(prop.name) {
-            ctx.error_at(prop.name, code::REQUIRED, format!("is required ({})", def.name));
+            ctx.error_at(
+                prop.name,
+                code::REQUIRED,
+                format!("is required ({})", def.name),
+            );
         }
     }
     check_created_modified(ctx, obj);
@@ -267,26 +331,48 @@ pub(crate) fn check_members(ctx: &mut Ctx<'_>, obj: &Object<'_>, def: &Def) -> W
 
 /// `modified` must not precede `created` (§3.2).
 fn check_created_modified(ctx: &mut Ctx<'_>, obj: &Object<'_>) {
-    if let (Some(created), Some(modified)) = (timestamp_of(obj, "created"), timestamp_of(obj, "modified")) {
-        if modified < created {
-            ctx.error_at("modified", code::TIMESTAMP_ORDER, "must be later than or equal to created");
+    if let (Some(created), Some(modified)) =
+        (timestamp_of(obj, "created"), timestamp_of(obj, "modified"))
+        && modified < created {
+            ctx.error_at(
+                "modified",
+                code::TIMESTAMP_ORDER,
+                "must be later than or equal to created",
+            );
         }
-    }
 }
 
 /// Requires `later` to be after `earlier` (strictly when `strict`), both optional.
-pub(crate) fn check_order(ctx: &mut Ctx<'_>, obj: &Object<'_>, earlier: &str, later: &str, strict: bool, owner: &str) {
-    if let (Some(a), Some(b)) = (timestamp_of(obj, earlier), timestamp_of(obj, later)) {
-        if b < a || (strict && b == a) {
-            let relation = if strict { "later than" } else { "later than or equal to" };
-            ctx.error_at(later, code::TIMESTAMP_ORDER, format!("must be {relation} {earlier} ({owner})"));
+pub(crate) fn check_order(
+    ctx: &mut Ctx<'_>,
+    obj: &Object<'_>,
+    earlier: &str,
+    later: &str,
+    strict: bool,
+    owner: &str,
+) {
+    if let (Some(a), Some(b)) = (timestamp_of(obj, earlier), timestamp_of(obj, later))
+        && (b < a || (strict && b == a)) {
+            let relation = if strict {
+                "later than"
+            } else {
+                "later than or equal to"
+            };
+            ctx.error_at(
+                later,
+                code::TIMESTAMP_ORDER,
+                format!("must be {relation} {earlier} ({owner})"),
+            );
         }
-    }
 }
 
 fn top_level_custom_name(ctx: &mut Ctx<'_>, name: &str) {
     if RESERVED.contains(&name) {
-        ctx.error_at(name, code::RESERVED, "is a reserved property name in STIX 2.1 and must not be used");
+        ctx.error_at(
+            name,
+            code::RESERVED,
+            "is a reserved property name in STIX 2.1 and must not be used",
+        );
     } else if !is_property_name(name) {
         ctx.error_at(
             name,
@@ -318,16 +404,26 @@ pub(crate) fn check_hashes(ctx: &mut Ctx<'_>, value: &Value<'_>) {
         return super::types::wrong_type(ctx, value, "a hashes dictionary (JSON object)");
     };
     if obj.is_empty() {
-        return ctx.error(code::EMPTY, "must not be an empty dictionary (omit the property instead)");
+        return ctx.error(
+            code::EMPTY,
+            "must not be an empty dictionary (omit the property instead)",
+        );
     }
     for (alg, v) in obj.iter() {
         ctx.at_key(alg, |ctx| {
             if !(3..=250).contains(&alg.len()) || !super::types::is_dictionary_key(alg) {
-                ctx.error(code::DICTIONARY_KEY, "hash algorithm names must be 3 to 250 ASCII letters, digits, '-' or '_'");
+                ctx.error(
+                    code::DICTIONARY_KEY,
+                    "hash algorithm names must be 3 to 250 ASCII letters, digits, '-' or '_'",
+                );
             }
-            let Some(hash) = super::types::expect_str(ctx, v, "a string") else { return };
+            let Some(hash) = super::types::expect_str(ctx, v, "a string") else {
+                return;
+            };
             match hash_rule(alg) {
-                Some((rule, check)) if !check(hash) => ctx.error(code::HASH, format!("must be {rule} for {alg}")),
+                Some((rule, check)) if !check(hash) => {
+                    ctx.error(code::HASH, format!("must be {rule} for {alg}"))
+                }
                 Some(_) => {}
                 None => {
                     let suggestion = vocab::HASH_ALGORITHM
@@ -335,8 +431,14 @@ pub(crate) fn check_hashes(ctx: &mut Ctx<'_>, value: &Value<'_>) {
                         .iter()
                         .find(|known| normalise_alg(known) == normalise_alg(alg));
                     match suggestion {
-                        Some(known) => ctx.warn(code::HASH_ALGORITHM, format!("hash algorithm '{alg}' should be written '{known}'")),
-                        None => ctx.warn(code::HASH_ALGORITHM, format!("'{alg}' is not in the hash-algorithm-ov vocabulary")),
+                        Some(known) => ctx.warn(
+                            code::HASH_ALGORITHM,
+                            format!("hash algorithm '{alg}' should be written '{known}'"),
+                        ),
+                        None => ctx.warn(
+                            code::HASH_ALGORITHM,
+                            format!("'{alg}' is not in the hash-algorithm-ov vocabulary"),
+                        ),
                     }
                 }
             }
@@ -345,7 +447,10 @@ pub(crate) fn check_hashes(ctx: &mut Ctx<'_>, value: &Value<'_>) {
 }
 
 fn normalise_alg(s: &str) -> String {
-    s.chars().filter(|c| *c != '-' && *c != '_').flat_map(char::to_uppercase).collect()
+    s.chars()
+        .filter(|c| *c != '-' && *c != '_')
+        .flat_map(char::to_uppercase)
+        .collect()
 }
 
 type HashCheck = fn(&str) -> bool;
@@ -360,10 +465,17 @@ pub(crate) fn hash_rule(alg: &str) -> Option<(&'static str, HashCheck)> {
         "SHA-1" => ("40 hexadecimal digits", |s| hex(s, 40)),
         "SHA-256" | "SHA3-256" => ("64 hexadecimal digits", |s| hex(s, 64)),
         "SHA-512" | "SHA3-512" => ("128 hexadecimal digits", |s| hex(s, 128)),
-        "SSDEEP" => ("1 to 128 characters of a-z, A-Z, 0-9, '/', '+', ':' and '.'", |s| {
-            (1..=128).contains(&s.len()) && s.bytes().all(|b| b.is_ascii_alphanumeric() || b"/+:.".contains(&b))
+        "SSDEEP" => (
+            "1 to 128 characters of a-z, A-Z, 0-9, '/', '+', ':' and '.'",
+            |s| {
+                (1..=128).contains(&s.len())
+                    && s.bytes()
+                        .all(|b| b.is_ascii_alphanumeric() || b"/+:.".contains(&b))
+            },
+        ),
+        "TLSH" => ("70 letters and digits", |s| {
+            s.len() == 70 && s.bytes().all(|b| b.is_ascii_alphanumeric())
         }),
-        "TLSH" => ("70 letters and digits", |s| s.len() == 70 && s.bytes().all(|b| b.is_ascii_alphanumeric())),
         _ => return None,
     })
 }

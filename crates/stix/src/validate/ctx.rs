@@ -1,6 +1,6 @@
 //! The validation context: where in the document we are, and what was found.
 
-use crate::finding::{push_index, push_key, Finding, Severity};
+use crate::finding::{Finding, Severity, push_index, push_key};
 
 /// Codes shared by many rules. Codes are part of Liaison's interface (the
 /// `--json` output, suppression lists), so they never change once published.
@@ -14,6 +14,8 @@ pub(crate) mod code {
     pub const TIMESTAMP_ORDER: &str = "timestamp-order";
     pub const IDENTIFIER: &str = "identifier";
     pub const REFERENCE_TYPE: &str = "reference-type";
+    pub const UNRESOLVED_REFERENCE: &str = "unresolved-reference";
+    pub const UNRELATED_OBSERVABLES: &str = "unrelated-observables";
     pub const ENUM: &str = "enum-value";
     pub const FORMAT: &str = "format";
     pub const NOT_APPLICABLE: &str = "property-not-applicable";
@@ -39,7 +41,6 @@ pub(crate) mod code {
     pub const DETERMINISTIC_ID: &str = "deterministic-id";
     pub const DUPLICATE_ID: &str = "duplicate-ids";
     pub const NOT_AN_OBJECT: &str = "not-an-object";
-    pub const DOCUMENT: &str = "document";
 }
 
 /// Collects findings while the validator walks a document.
@@ -77,7 +78,12 @@ impl<'f> Ctx<'f> {
     }
 
     fn push(&mut self, severity: Severity, code: &'static str, message: String) {
-        self.findings.push(Finding { severity, path: self.path.clone(), code, message });
+        self.findings.push(Finding {
+            severity,
+            path: self.path.clone(),
+            code,
+            message,
+        });
     }
 
     /// Runs `f` with the path extended by `.key`.
@@ -98,8 +104,4 @@ impl<'f> Ctx<'f> {
         r
     }
 
-    /// The current path (for messages that mention it).
-    pub(crate) fn path(&self) -> &str {
-        &self.path
-    }
 }

@@ -6,8 +6,8 @@
 use crate::identifier::Identifier;
 use crate::json::{Object, Value};
 
-use super::ctx::{code, Ctx};
-use super::types::{check_struct, wrong_type, Def, Kind};
+use super::ctx::{Ctx, code};
+use super::types::{Def, Kind, check_struct, wrong_type};
 use super::{common, registry, vocab};
 
 /// True when `obj` declares a `toplevel-property-extension`, under which
@@ -38,13 +38,18 @@ fn extension_types<'o>(obj: &'o Object<'_>) -> impl Iterator<Item = &'o str> {
 
 /// Checks `obj.extensions` for an object of type `owner`.
 pub(crate) fn check(ctx: &mut Ctx<'_>, obj: &Object<'_>, owner: &str) {
-    let Some(value) = obj.get("extensions") else { return };
+    let Some(value) = obj.get("extensions") else {
+        return;
+    };
     ctx.at_key("extensions", |ctx| {
         let Some(exts) = value.as_object() else {
             return wrong_type(ctx, value, "a dictionary of extensions (JSON object)");
         };
         if exts.is_empty() {
-            return ctx.error(code::EMPTY, "must not be an empty dictionary (omit the property instead)");
+            return ctx.error(
+                code::EMPTY,
+                "must not be an empty dictionary (omit the property instead)",
+            );
         }
         for (key, ext) in exts.iter() {
             ctx.at_key(key, |ctx| check_one(ctx, key, ext, owner));
@@ -72,31 +77,53 @@ fn defined_extension(ctx: &mut Ctx<'_>, key: &str, content: &Object<'_>) {
         _ => ctx.error(code::EXTENSION, "an extension key starting with extension-definition-- must be an extension-definition identifier"),
     }
     match content.get("extension_type") {
-        None => ctx.error_at("extension_type", code::REQUIRED, "is required in an extension defined by an extension-definition"),
-        Some(t) => ctx.at_key("extension_type", |ctx| super::types::check_value(ctx, &super::types::Ty::Enum(&vocab::EXTENSION_TYPE), t)),
+        None => ctx.error_at(
+            "extension_type",
+            code::REQUIRED,
+            "is required in an extension defined by an extension-definition",
+        ),
+        Some(t) => ctx.at_key("extension_type", |ctx| {
+            super::types::check_value(ctx, &super::types::Ty::Enum(&vocab::EXTENSION_TYPE), t)
+        }),
     }
     let properties = content.keys().filter(|k| *k != "extension_type");
     for name in properties {
         if !common::is_property_name(name) {
-            ctx.error_at(name, code::PROPERTY_NAME, "property names must be 3 to 250 characters of lowercase a-z, 0-9 and _");
+            ctx.error_at(
+                name,
+                code::PROPERTY_NAME,
+                "property names must be 3 to 250 characters of lowercase a-z, 0-9 and _",
+            );
         }
     }
     let kind = content.get("extension_type").and_then(Value::as_str);
     if kind == Some("property-extension") && content.len() < 2 {
-        ctx.warn(code::EXTENSION, "a property-extension should carry at least one property");
+        ctx.warn(
+            code::EXTENSION,
+            "a property-extension should carry at least one property",
+        );
     }
 }
 
 /// A predefined extension (`archive-ext`, ...), which must belong to `owner`.
 fn predefined_extension(ctx: &mut Ctx<'_>, def: &Def, content: &Object<'_>, owner: &str) {
-    if let Kind::Extension(applies_to) = def.kind {
-        if !applies_to.contains(&owner) {
+    if let Kind::Extension(applies_to) = def.kind
+        && !applies_to.contains(&owner) {
             let targets = applies_to.join(", ");
-            return ctx.error(code::EXTENSION, format!("{} is a predefined extension of {targets} objects, not {owner}", def.name));
+            return ctx.error(
+                code::EXTENSION,
+                format!(
+                    "{} is a predefined extension of {targets} objects, not {owner}",
+                    def.name
+                ),
+            );
         }
-    }
     if content.contains_key("extension_type") {
-        ctx.error_at("extension_type", code::EXTENSION, "predefined extensions do not carry extension_type");
+        ctx.error_at(
+            "extension_type",
+            code::EXTENSION,
+            "predefined extensions do not carry extension_type",
+        );
     }
     check_struct(ctx, def, content);
 }
@@ -104,12 +131,20 @@ fn predefined_extension(ctx: &mut Ctx<'_>, def: &Def, content: &Object<'_>, owne
 /// A deprecated (STIX 2.0 style) custom extension.
 fn custom_extension(ctx: &mut Ctx<'_>, key: &str, content: &Object<'_>) {
     let valid_name = (3..=250).contains(&key.len())
-        && key.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-');
+        && key
+            .bytes()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-');
     if !valid_name {
-        return ctx.error(code::EXTENSION, "custom extension names must be 3 to 250 characters of lowercase a-z, 0-9 and -");
+        return ctx.error(
+            code::EXTENSION,
+            "custom extension names must be 3 to 250 characters of lowercase a-z, 0-9 and -",
+        );
     }
     if content.is_empty() {
-        ctx.error(code::EMPTY, "a custom extension must carry at least one property");
+        ctx.error(
+            code::EMPTY,
+            "a custom extension must carry at least one property",
+        );
     }
     ctx.warn(
         code::EXTENSION,

@@ -3,9 +3,32 @@
 
 /// Grandfathered tags (RFC 5646 §2.1), compared case-insensitively.
 const GRANDFATHERED: &[&str] = &[
-    "en-gb-oed", "i-ami", "i-bnn", "i-default", "i-enochian", "i-hak", "i-klingon", "i-lux", "i-mingo",
-    "i-navajo", "i-pwn", "i-tao", "i-tay", "i-tsu", "sgn-be-fr", "sgn-be-nl", "sgn-ch-de", "art-lojban",
-    "cel-gaulish", "no-bok", "no-nyn", "zh-guoyu", "zh-hakka", "zh-min", "zh-min-nan", "zh-xiang",
+    "en-gb-oed",
+    "i-ami",
+    "i-bnn",
+    "i-default",
+    "i-enochian",
+    "i-hak",
+    "i-klingon",
+    "i-lux",
+    "i-mingo",
+    "i-navajo",
+    "i-pwn",
+    "i-tao",
+    "i-tay",
+    "i-tsu",
+    "sgn-be-fr",
+    "sgn-be-nl",
+    "sgn-ch-de",
+    "art-lojban",
+    "cel-gaulish",
+    "no-bok",
+    "no-nyn",
+    "zh-guoyu",
+    "zh-hakka",
+    "zh-min",
+    "zh-min-nan",
+    "zh-xiang",
 ];
 
 /// True when `tag` is a well-formed RFC 5646 language tag.
@@ -18,7 +41,10 @@ pub(crate) fn is_language_tag(tag: &str) -> bool {
         return true;
     }
     let subtags: Vec<&str> = lower.split('-').collect();
-    if subtags.iter().any(|s| s.is_empty() || s.len() > 8 || !s.bytes().all(|b| b.is_ascii_alphanumeric())) {
+    if subtags
+        .iter()
+        .any(|s| s.is_empty() || s.len() > 8 || !s.bytes().all(|b| b.is_ascii_alphanumeric()))
+    {
         return false;
     }
     if subtags[0] == "x" {
@@ -95,8 +121,20 @@ mod tests {
     #[test]
     fn well_formed_tags() {
         for tag in [
-            "en", "de", "en-US", "zh-Hant-TW", "sr-Latn-RS", "es-419", "de-CH-1901", "sl-rozaj-biske",
-            "en-a-bbb-x-a-ccc", "x-whatever", "i-klingon", "zh-yue-HK", "hy-Latn-IT-arevela", "fil",
+            "en",
+            "de",
+            "en-US",
+            "zh-Hant-TW",
+            "sr-Latn-RS",
+            "es-419",
+            "de-CH-1901",
+            "sl-rozaj-biske",
+            "en-a-bbb-x-a-ccc",
+            "x-whatever",
+            "i-klingon",
+            "zh-yue-HK",
+            "hy-Latn-IT-arevela",
+            "fil",
         ] {
             assert!(is_language_tag(tag), "{tag}");
         }
@@ -104,7 +142,19 @@ mod tests {
 
     #[test]
     fn malformed_tags() {
-        for tag in ["", "e", "en_US", "en--US", "en-", "123", "de-419-DE", "a-DE", "en-a-b", "en-a-bb-a-cc", "é"] {
+        for tag in [
+            "",
+            "e",
+            "en_US",
+            "en--US",
+            "en-",
+            "123",
+            "de-419-DE",
+            "a-DE",
+            "en-a-b",
+            "en-a-bb-a-cc",
+            "é",
+        ] {
             assert!(!is_language_tag(tag), "{tag}");
         }
     }

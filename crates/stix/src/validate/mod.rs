@@ -23,7 +23,7 @@ mod vocab;
 use crate::finding::Finding;
 use crate::json::{Object, Value};
 
-use ctx::{code, Ctx};
+use ctx::{Ctx, code};
 use types::{Def, Kind};
 
 pub use registry::{is_sco_type, sco_property_names};
@@ -43,13 +43,19 @@ pub fn validate_document(value: &Value<'_>) -> Vec<Finding> {
 
 /// [`validate_document`], calling `observer(done, total)` after each object
 /// so that long runs can show progress.
-pub fn validate_document_observed(value: &Value<'_>, observer: &mut dyn FnMut(usize, usize)) -> Vec<Finding> {
+pub fn validate_document_observed(
+    value: &Value<'_>,
+    observer: &mut dyn FnMut(usize, usize),
+) -> Vec<Finding> {
     let mut findings = Vec::new();
     let mut ctx = Ctx::new(String::new(), &mut findings);
     match value {
         Value::Array(items) => {
             if items.is_empty() {
-                ctx.error(code::EMPTY, "the document is an empty list: there are no STIX objects in it");
+                ctx.error(
+                    code::EMPTY,
+                    "the document is an empty list: there are no STIX objects in it",
+                );
             }
             check_objects(&mut ctx, items, observer);
         }
@@ -75,25 +81,33 @@ fn check_objects(ctx: &mut Ctx<'_>, items: &[Value<'_>], observer: &mut dyn FnMu
 
 /// A bundle (§8): an id, and optionally a non-empty list of objects.
 fn check_bundle(ctx: &mut Ctx<'_>, obj: &Object<'_>, observer: &mut dyn FnMut(usize, usize)) {
-    if let Some(id) = common::check_id(ctx, obj, "bundle") {
-        if id.uuid().version() != 4 {
+    if let Some(id) = common::check_id(ctx, obj, "bundle")
+        && id.uuid().version() != 4 {
             ctx.warn_at("id", code::UUID_VERSION, "a bundle id should be a UUIDv4");
         }
-    }
     for (name, value) in obj.iter() {
         match name {
             "type" | "id" | "objects" => {}
-            "spec_version" => ctx.error_at(name, code::SPEC_VERSION, "STIX 2.1 bundles have no spec_version (this looks like STIX 2.0)"),
+            "spec_version" => ctx.error_at(
+                name,
+                code::SPEC_VERSION,
+                "STIX 2.1 bundles have no spec_version (this looks like STIX 2.0)",
+            ),
             _ => common::custom_property(ctx, name, value, "bundle"),
         }
     }
-    let Some(objects) = obj.get("objects") else { return };
+    let Some(objects) = obj.get("objects") else {
+        return;
+    };
     ctx.at_key("objects", |ctx| {
         let Some(items) = objects.as_array() else {
             return types::wrong_type(ctx, objects, "a list of STIX objects");
         };
         if items.is_empty() {
-            ctx.error(code::EMPTY, "must not be an empty list (omit the property instead)");
+            ctx.error(
+                code::EMPTY,
+                "must not be an empty list (omit the property instead)",
+            );
         }
         check_objects(ctx, items, observer);
     });
@@ -103,7 +117,9 @@ fn check_bundle(ctx: &mut Ctx<'_>, obj: &Object<'_>, observer: &mut dyn FnMut(us
 fn duplicate_versions(ctx: &mut Ctx<'_>, items: &[Value<'_>]) {
     let mut seen = std::collections::HashMap::new();
     for (i, item) in items.iter().enumerate() {
-        let Some(id) = item.get("id").and_then(Value::as_str) else { continue };
+        let Some(id) = item.get("id").and_then(Value::as_str) else {
+            continue;
+        };
         let version = item.get("modified").and_then(Value::as_str);
         if let Some(first) = seen.insert((id, version), i) {
             ctx.at_index(i, |ctx| {
@@ -121,7 +137,13 @@ fn check_object(ctx: &mut Ctx<'_>, value: &Value<'_>) {
     let type_name = match obj.get("type") {
         Some(Value::String(s)) => s.as_ref(),
         Some(other) => return ctx.at_key("type", |ctx| types::wrong_type(ctx, other, "a string")),
-        None => return ctx.error_at("type", code::REQUIRED, "is required (every STIX object has a type)"),
+        None => {
+            return ctx.error_at(
+                "type",
+                code::REQUIRED,
+                "is required (every STIX object has a type)",
+            );
+        }
     };
     if !common::is_type_name(type_name) {
         ctx.error_at(
@@ -131,7 +153,11 @@ fn check_object(ctx: &mut Ctx<'_>, value: &Value<'_>) {
         );
     }
     if type_name == "bundle" {
-        return ctx.error_at("type", code::TYPE_NAME, "a bundle cannot be nested inside another document");
+        return ctx.error_at(
+            "type",
+            code::TYPE_NAME,
+            "a bundle cannot be nested inside another document",
+        );
     }
     let id = common::check_id(ctx, obj, type_name);
     let def = registry::lookup(type_name);
@@ -149,9 +175,27 @@ fn check_object(ctx: &mut Ctx<'_>, value: &Value<'_>) {
 
 /// Stand-ins for object types STIX does not define: their category comes
 /// from a `new-*` extension marker, or failing that from their properties.
-static CUSTOM_SDO: Def = Def { name: "custom object", kind: Kind::Sdo, props: &[], rules: None, id_contributing: &[] };
-static CUSTOM_SRO: Def = Def { name: "custom object", kind: Kind::Sro, props: &[], rules: None, id_contributing: &[] };
-static CUSTOM_SCO: Def = Def { name: "custom object", kind: Kind::Sco, props: &[], rules: None, id_contributing: &[] };
+static CUSTOM_SDO: Def = Def {
+    name: "custom object",
+    kind: Kind::Sdo,
+    props: &[],
+    rules: None,
+    id_contributing: &[],
+};
+static CUSTOM_SRO: Def = Def {
+    name: "custom object",
+    kind: Kind::Sro,
+    props: &[],
+    rules: None,
+    id_contributing: &[],
+};
+static CUSTOM_SCO: Def = Def {
+    name: "custom object",
+    kind: Kind::Sco,
+    props: &[],
+    rules: None,
+    id_contributing: &[],
+};
 
 fn custom_def(ctx: &mut Ctx<'_>, obj: &Object<'_>, type_name: &str) -> &'static Def {
     let declared = extensions::declared_kind(obj);
@@ -173,7 +217,12 @@ fn custom_def(ctx: &mut Ctx<'_>, obj: &Object<'_>, type_name: &str) -> &'static 
 
 /// SCOs SHOULD use UUIDv5 ids derived from their ID contributing properties
 /// and MUST use UUIDv4 when they have none; everything else SHOULD use v4.
-fn check_uuid_version(ctx: &mut Ctx<'_>, obj: &Object<'_>, def: &Def, id: &crate::identifier::Identifier<'_>) {
+fn check_uuid_version(
+    ctx: &mut Ctx<'_>,
+    obj: &Object<'_>,
+    def: &Def,
+    id: &crate::identifier::Identifier<'_>,
+) {
     let version = id.uuid().version();
     if def.kind != Kind::Sco {
         if version != 4 {
@@ -188,7 +237,11 @@ fn check_uuid_version(ctx: &mut Ctx<'_>, obj: &Object<'_>, def: &Def, id: &crate
         None if version != 4 => ctx.error_at(
             "id",
             code::UUID_VERSION,
-            format!("must be a UUIDv4: this {} has none of its ID contributing properties", def.name),
+            if def.id_contributing.is_empty() {
+                format!("must be a UUIDv4: {} objects have no ID contributing properties, so their ids are random", def.name)
+            } else {
+                format!("must be a UUIDv4: this {} has none of its ID contributing properties", def.name)
+            },
         ),
         None => {}
         Some(Ok(expected)) if expected != id.uuid() => ctx.warn_at(

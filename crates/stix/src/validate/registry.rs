@@ -6,7 +6,12 @@ use super::{meta, sco, sdo, sro};
 
 /// Every object type the specification defines.
 fn all() -> impl Iterator<Item = &'static Def> {
-    sdo::DEFS.iter().chain(sro::DEFS).chain(sco::DEFS).chain(meta::DEFS).copied()
+    sdo::DEFS
+        .iter()
+        .chain(sro::DEFS)
+        .chain(sco::DEFS)
+        .chain(meta::DEFS)
+        .copied()
 }
 
 /// The definition of object type `name`, if STIX 2.1 defines it.
@@ -33,6 +38,13 @@ pub fn is_sco_type(name: &str) -> bool {
 /// (common ones included), for pattern checks; `None` for unknown types.
 pub fn sco_property_names(name: &str) -> Option<impl Iterator<Item = &'static str>> {
     let def = sco::DEFS.iter().find(|d| d.name == name)?;
-    let common = super::common::common_props(Kind::Sco).iter().map(|p| p.name);
-    Some(["type", "id"].into_iter().chain(common).chain(def.props.iter().map(|p| p.name)))
+    let common = super::common::common_props(Kind::Sco)
+        .iter()
+        .map(|p| p.name);
+    Some(
+        ["type", "id"]
+            .into_iter()
+            .chain(common)
+            .chain(def.props.iter().map(|p| p.name)),
+    )
 }

@@ -11,7 +11,7 @@ use crate::identifier::Identifier;
 use crate::json::{Object, Value};
 use crate::timestamp::Timestamp;
 
-use super::ctx::{code, Ctx};
+use super::ctx::{Ctx, code};
 use super::{common, registry};
 
 /// What kind of definition a [`Def`] is; decides the common properties.
@@ -89,7 +89,8 @@ impl Vocab {
 pub(crate) struct StrRule {
     /// Returns true when the string is acceptable.
     pub check: fn(&str) -> bool,
-    /// What a valid value looks like, completing "must be ...".
+    /// What a valid value looks like, completing "must be ..." (or "should
+    /// be ..." for a warning).
     pub rule: &'static str,
     /// The finding code.
     pub code: &'static str,
@@ -152,12 +153,20 @@ pub(crate) struct Prop {
 
 /// Shorthand for a required property.
 pub(crate) const fn req(name: &'static str, ty: Ty) -> Prop {
-    Prop { name, ty, required: true }
+    Prop {
+        name,
+        ty,
+        required: true,
+    }
 }
 
 /// Shorthand for an optional property.
 pub(crate) const fn opt(name: &'static str, ty: Ty) -> Prop {
-    Prop { name, ty, required: false }
+    Prop {
+        name,
+        ty,
+        required: false,
+    }
 }
 
 /// Rules a table cannot express, run after the properties were checked.
@@ -192,16 +201,16 @@ pub(crate) fn check_value(ctx: &mut Ctx<'_>, ty: &Ty, value: &Value<'_>) {
             expect_str(ctx, value, "a string");
         }
         Ty::Str(rule) => {
-            if let Some(s) = expect_str(ctx, value, "a string") {
-                if !(rule.check)(s) {
-                    let message = format!("must be {}", rule.rule);
+            if let Some(s) = expect_str(ctx, value, "a string")
+                && !(rule.check)(s) {
+                    let verb = if rule.warning { "should be" } else { "must be" };
+                    let message = format!("{verb} {}", rule.rule);
                     if rule.warning {
                         ctx.warn(rule.code, message);
                     } else {
                         ctx.error(rule.code, message);
                     }
                 }
-            }
         }
         Ty::Boolean => {
             if value.as_bool().is_none() {
@@ -227,22 +236,27 @@ pub(crate) fn check_value(ctx: &mut Ctx<'_>, ty: &Ty, value: &Value<'_>) {
             }
         }
         Ty::Enum(vocab) => {
-            if let Some(s) = expect_str(ctx, value, "a string") {
-                if !vocab.contains(s) {
+            if let Some(s) = expect_str(ctx, value, "a string")
+                && !vocab.contains(s) {
                     ctx.error(
                         code::ENUM,
-                        format!("'{s}' is not a value of {}: one of {}", vocab.name, vocab.values.join(", ")),
+                        format!(
+                            "'{s}' is not a value of {}: one of {}",
+                            vocab.name,
+                            vocab.values.join(", ")
+                        ),
                     );
                 }
-            }
         }
         Ty::Hashes => common::check_hashes(ctx, value),
         Ty::Binary => {
-            if let Some(s) = expect_str(ctx, value, "a base64 string") {
-                if !is_base64(s) {
-                    ctx.error(code::FORMAT, "must be base64 (RFC 4648) with correct padding");
+            if let Some(s) = expect_str(ctx, value, "a base64 string")
+                && !is_base64(s) {
+                    ctx.error(
+                        code::FORMAT,
+                        "must be base64 (RFC 4648) with correct padding",
+                    );
                 }
-            }
         }
         Ty::Hex => {
             if let Some(s) = expect_str(ctx, value, "a hex string") {
@@ -264,17 +278,23 @@ pub(crate) fn check_value(ctx: &mut Ctx<'_>, ty: &Ty, value: &Value<'_>) {
             None => wrong_type(ctx, value, &format!("an object ({})", def.name)),
         },
         Ty::Language => {
-            if let Some(s) = expect_str(ctx, value, "a string") {
-                if !super::lang::is_language_tag(s) {
-                    ctx.error(code::LANGUAGE, format!("'{s}' is not an RFC 5646 language tag"));
+            if let Some(s) = expect_str(ctx, value, "a string")
+                && !super::lang::is_language_tag(s) {
+                    ctx.error(
+                        code::LANGUAGE,
+                        format!("'{s}' is not an RFC 5646 language tag"),
+                    );
                 }
-            }
         }
     }
 }
 
 /// The string in `value`, or an error saying it should have been one.
-pub(crate) fn expect_str<'v>(ctx: &mut Ctx<'_>, value: &'v Value<'_>, what: &str) -> Option<&'v str> {
+pub(crate) fn expect_str<'v>(
+    ctx: &mut Ctx<'_>,
+    value: &'v Value<'_>,
+    what: &str,
+) -> Option<&'v str> {
     match value.as_str() {
         Some(s) => Some(s),
         None => {
@@ -286,7 +306,10 @@ pub(crate) fn expect_str<'v>(ctx: &mut Ctx<'_>, value: &'v Value<'_>, what: &str
 
 /// Records "must be X, not Y".
 pub(crate) fn wrong_type(ctx: &mut Ctx<'_>, value: &Value<'_>, expected: &str) {
-    ctx.error(code::JSON_TYPE, format!("must be {expected}, not {}", describe(value)));
+    ctx.error(
+        code::JSON_TYPE,
+        format!("must be {expected}, not {}", describe(value)),
+    );
 }
 
 fn describe(value: &Value<'_>) -> &'static str {
@@ -310,7 +333,10 @@ fn check_integer(ctx: &mut Ctx<'_>, value: &Value<'_>, min: i64, max: i64) {
     }
     match n.as_i64() {
         Some(i) if i >= min && i <= max => {}
-        _ => ctx.error(code::RANGE, format!("must be an integer from {min} to {max}")),
+        _ => ctx.error(
+            code::RANGE,
+            format!("must be an integer from {min} to {max}"),
+        ),
     }
 }
 
@@ -322,10 +348,16 @@ fn check_timestamp(ctx: &mut Ctx<'_>, ty: &Ty, value: &Value<'_>) {
         Err(e) => ctx.error(code::TIMESTAMP, format!("'{s}' {e}")),
         Ok(t) => match ty {
             Ty::TimestampMillis if t.fraction_digits() < 3 => {
-                ctx.error(code::TIMESTAMP_PRECISION, "must have at least millisecond precision (3 fractional digits)");
+                ctx.error(
+                    code::TIMESTAMP_PRECISION,
+                    "must have at least millisecond precision (3 fractional digits)",
+                );
             }
             Ty::TimestampSeconds if t.fraction_digits() > 0 => {
-                ctx.error(code::TIMESTAMP_PRECISION, "must be precise to the second (no fractional digits)");
+                ctx.error(
+                    code::TIMESTAMP_PRECISION,
+                    "must be precise to the second (no fractional digits)",
+                );
             }
             _ => {}
         },
@@ -335,7 +367,9 @@ fn check_timestamp(ctx: &mut Ctx<'_>, ty: &Ty, value: &Value<'_>) {
 /// The parsed timestamp in member `key`, if present and valid (problems are
 /// reported by the property check, not here).
 pub(crate) fn timestamp_of(obj: &Object<'_>, key: &str) -> Option<Timestamp> {
-    obj.get(key).and_then(Value::as_str).and_then(|s| Timestamp::parse(s).ok())
+    obj.get(key)
+        .and_then(Value::as_str)
+        .and_then(|s| Timestamp::parse(s).ok())
 }
 
 pub(crate) fn check_ref(ctx: &mut Ctx<'_>, refs: Refs, value: &Value<'_>) {
@@ -344,27 +378,44 @@ pub(crate) fn check_ref(ctx: &mut Ctx<'_>, refs: Refs, value: &Value<'_>) {
     };
     let id = match Identifier::parse(s) {
         Ok(id) => id,
-        Err(e) => return ctx.error(code::IDENTIFIER, format!("'{s}' is not a STIX identifier: {e}")),
+        Err(e) => {
+            return ctx.error(
+                code::IDENTIFIER,
+                format!("'{s}' is not a STIX identifier: {e}"),
+            );
+        }
     };
     let target = id.object_type();
     if !common::is_type_name(target) {
-        return ctx.error(code::IDENTIFIER, format!("'{target}' is not a valid object type name"));
+        return ctx.error(
+            code::IDENTIFIER,
+            format!("'{target}' is not a valid object type name"),
+        );
     }
-    let category = registry::category(target);
-    let allowed = match refs {
-        Refs::Any => true,
-        Refs::Only(types) => types.contains(&target),
-        Refs::Sdo => matches!(category, None | Some(Kind::Sdo)),
-        Refs::Sco => matches!(category, None | Some(Kind::Sco)),
-        Refs::SdoOrSco => matches!(category, None | Some(Kind::Sdo | Kind::Sco)),
-        Refs::ScoOrSro => matches!(category, None | Some(Kind::Sco | Kind::Sro)),
-    };
-    if target == "bundle" || !allowed {
-        ctx.error(code::REFERENCE_TYPE, format!("must reference {}, not '{target}'", describe_refs(refs)));
+    if !refs_allow(refs, target) {
+        ctx.error(
+            code::REFERENCE_TYPE,
+            format!("must reference {}, not '{target}'", describe_refs(refs)),
+        );
     }
 }
 
-fn describe_refs(refs: Refs) -> String {
+/// True when `refs` admits an object of type `target` (never a bundle).
+pub(crate) fn refs_allow(refs: Refs, target: &str) -> bool {
+    let category = registry::category(target);
+    target != "bundle"
+        && match refs {
+            Refs::Any => true,
+            Refs::Only(types) => types.contains(&target),
+            Refs::Sdo => matches!(category, None | Some(Kind::Sdo)),
+            Refs::Sco => matches!(category, None | Some(Kind::Sco)),
+            Refs::SdoOrSco => matches!(category, None | Some(Kind::Sdo | Kind::Sco)),
+            Refs::ScoOrSro => matches!(category, None | Some(Kind::Sco | Kind::Sro)),
+        }
+}
+
+/// What `refs` admits, completing "must reference ...".
+pub(crate) fn describe_refs(refs: Refs) -> String {
     match refs {
         Refs::Any => "a STIX object".into(),
         Refs::Only([one]) => format!("an object of type {one}"),
@@ -381,7 +432,10 @@ fn check_list(ctx: &mut Ctx<'_>, item: &Ty, value: &Value<'_>) {
         return wrong_type(ctx, value, "a list");
     };
     if items.is_empty() {
-        return ctx.error(code::EMPTY, "must not be an empty list (omit the property instead)");
+        return ctx.error(
+            code::EMPTY,
+            "must not be an empty list (omit the property instead)",
+        );
     }
     for (i, v) in items.iter().enumerate() {
         ctx.at_index(i, |ctx| check_value(ctx, item, v));
@@ -394,14 +448,22 @@ pub(crate) fn check_open_vocab(ctx: &mut Ctx<'_>, vocab: &Vocab, s: &str) {
     if vocab.contains(s) {
         return;
     }
-    ctx.warn(vocab.code, format!("'{s}' is not a value of the open vocabulary {}", vocab.name));
+    ctx.warn(
+        vocab.code,
+        format!("'{s}' is not a value of the open vocabulary {}", vocab.name),
+    );
     if !is_vocab_format(s) {
-        ctx.warn(code::OPEN_VOCAB_FORMAT, format!("'{s}' should be lowercase words separated by hyphens"));
+        ctx.warn(
+            code::OPEN_VOCAB_FORMAT,
+            format!("'{s}' should be lowercase words separated by hyphens"),
+        );
     }
 }
 
 fn is_vocab_format(s: &str) -> bool {
-    !s.is_empty() && s.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
+    !s.is_empty()
+        && s.bytes()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
 }
 
 /// Dictionary: non-empty, keys of ASCII letters, digits, `-` and `_`, at most
@@ -412,7 +474,10 @@ pub(crate) fn check_dictionary(ctx: &mut Ctx<'_>, value: &Value<'_>, item: &Ty) 
         return false;
     };
     if obj.is_empty() {
-        ctx.error(code::EMPTY, "must not be an empty dictionary (omit the property instead)");
+        ctx.error(
+            code::EMPTY,
+            "must not be an empty dictionary (omit the property instead)",
+        );
         return false;
     }
     for (k, v) in obj.iter() {
@@ -430,7 +495,10 @@ pub(crate) fn check_dictionary(ctx: &mut Ctx<'_>, value: &Value<'_>, item: &Ty) 
 }
 
 pub(crate) fn is_dictionary_key(k: &str) -> bool {
-    !k.is_empty() && k.len() <= 250 && k.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
+    !k.is_empty()
+        && k.len() <= 250
+        && k.bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
 }
 
 /// Checks an embedded type: known properties, required ones, custom ones,
@@ -452,7 +520,11 @@ pub(crate) fn check_struct(ctx: &mut Ctx<'_>, def: &Def, obj: &Object<'_>) {
 pub(crate) fn require_props(ctx: &mut Ctx<'_>, def: &Def, obj: &Object<'_>) {
     for prop in def.props.iter().filter(|p| p.required) {
         if !obj.contains_key(prop.name) {
-            ctx.error_at(prop.name, code::REQUIRED, format!("is required ({})", def.name));
+            ctx.error_at(
+                prop.name,
+                code::REQUIRED,
+                format!("is required ({})", def.name),
+            );
         }
     }
 }
@@ -460,12 +532,14 @@ pub(crate) fn require_props(ctx: &mut Ctx<'_>, def: &Def, obj: &Object<'_>) {
 /// RFC 4648 base64 with padding, as the specification's `binary` type.
 pub(crate) fn is_base64(s: &str) -> bool {
     let b = s.as_bytes();
-    if b.len() % 4 != 0 {
+    if !b.len().is_multiple_of(4) {
         return false;
     }
     let pad = b.iter().rev().take_while(|&&c| c == b'=').count();
     if pad > 2 {
         return false;
     }
-    b[..b.len() - pad].iter().all(|&c| c.is_ascii_alphanumeric() || c == b'+' || c == b'/')
+    b[..b.len() - pad]
+        .iter()
+        .all(|&c| c.is_ascii_alphanumeric() || c == b'+' || c == b'/')
 }

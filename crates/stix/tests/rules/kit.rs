@@ -5,8 +5,8 @@
 //! sets keeps every row honest: a rule that stops firing, or starts firing
 //! where it should not, fails the table.
 
-use liaison_stix::json::{parse, Object, Value};
-use liaison_stix::{validate_document, Severity};
+use liaison_stix::json::{Object, Value, parse};
+use liaison_stix::{Severity, validate_document};
 
 /// Findings of `json` as `E path code` / `W path code` lines, sorted.
 pub fn findings(json: &str) -> Vec<String> {
@@ -14,7 +14,11 @@ pub fn findings(json: &str) -> Vec<String> {
     let mut out: Vec<String> = validate_document(&value)
         .into_iter()
         .map(|f| {
-            let s = if f.severity == Severity::Error { "E" } else { "W" };
+            let s = if f.severity == Severity::Error {
+                "E"
+            } else {
+                "W"
+            };
             format!("{s} {} {}", f.path, f.code)
         })
         .collect();
@@ -30,8 +34,14 @@ pub fn check(json: &str, expected: &[&str]) {
     let actual = findings(json);
     if actual != expected {
         let value = parse(json).unwrap();
-        let details: Vec<String> = validate_document(&value).iter().map(|f| format!("  {} [{}] {f}", f.severity, f.code)).collect();
-        panic!("findings differ\n  expected: {expected:?}\n  actual:   {actual:?}\n{}\nfor: {json}", details.join("\n"));
+        let details: Vec<String> = validate_document(&value)
+            .iter()
+            .map(|f| format!("  {} [{}] {f}", f.severity, f.code))
+            .collect();
+        panic!(
+            "findings differ\n  expected: {expected:?}\n  actual:   {actual:?}\n{}\nfor: {json}",
+            details.join("\n")
+        );
     }
 }
 
@@ -55,14 +65,24 @@ pub fn patched(json: &str, patches: &[Patch<'_>]) -> String {
     let mut value = parse(json).unwrap().into_owned();
     for patch in patches {
         let (key, new) = match patch {
-            Set(k, v) => (*k, Some(parse(v).unwrap_or_else(|e| panic!("patch value {v}: {e}")).into_owned())),
+            Set(k, v) => (
+                *k,
+                Some(
+                    parse(v)
+                        .unwrap_or_else(|e| panic!("patch value {v}: {e}"))
+                        .into_owned(),
+                ),
+            ),
             Remove(k) => (*k, None),
         };
         let mut parts: Vec<&str> = key.split('.').collect();
         let last = parts.pop().unwrap();
         let mut target = value.as_object_mut().unwrap();
         for part in parts {
-            target = target.get_mut(part).and_then(Value::as_object_mut).unwrap_or_else(|| panic!("no object at {key}"));
+            target = target
+                .get_mut(part)
+                .and_then(Value::as_object_mut)
+                .unwrap_or_else(|| panic!("no object at {key}"));
         }
         match new {
             Some(v) => {
