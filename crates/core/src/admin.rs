@@ -90,9 +90,9 @@ pub async fn create_token(
     now_micros: i64,
 ) -> Result<NewToken, AdminError> {
     find_user(store, user).await?;
-    if label.chars().count() > 200 {
+    if label.trim().is_empty() || label.chars().count() > 200 {
         return Err(AdminError::Invalid(
-            "token labels are at most 200 characters".into(),
+            "label must be 1 to 200 characters".into(),
         ));
     }
     let token = new_token(user, label, now_micros);

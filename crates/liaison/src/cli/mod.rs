@@ -1,5 +1,8 @@
 //! Command-line interface: argument parsing and dispatch to subcommands.
 
+mod admin;
+mod remote;
+mod serve;
 mod validate;
 
 use std::process::ExitCode;
@@ -17,8 +20,38 @@ struct Cli {
 
 #[derive(Debug, Subcommand)]
 enum Command {
+    /// Run the node: TAXII 2.1 server and admin API.
+    Serve(serve::Args),
     /// Validate STIX 2.1 files against the specification.
     Validate(validate::Args),
+    /// Manage users (password from standard input).
+    User {
+        #[command(flatten)]
+        target: admin::TargetArgs,
+        #[command(subcommand)]
+        command: admin::UserCommand,
+    },
+    /// Manage API tokens.
+    Token {
+        #[command(flatten)]
+        target: admin::TargetArgs,
+        #[command(subcommand)]
+        command: admin::TokenCommand,
+    },
+    /// Manage collections.
+    Collection {
+        #[command(flatten)]
+        target: admin::TargetArgs,
+        #[command(subcommand)]
+        command: admin::CollectionCommand,
+    },
+    /// Set a user's rights on a collection: read, write, read-write or none.
+    Grant {
+        #[command(flatten)]
+        target: admin::TargetArgs,
+        #[command(flatten)]
+        args: admin::GrantArgs,
+    },
 }
 
 /// Exit status for bad usage or unreadable input.
@@ -30,10 +63,26 @@ pub fn run() -> ExitCode {
         Ok(cli) => cli,
         Err(e) => {
             let _ = e.print();
-            return if e.use_stderr() { ExitCode::from(EXIT_USAGE) } else { ExitCode::SUCCESS };
+            return if e.use_stderr() {
+                ExitCode::from(EXIT_USAGE)
+            } else {
+                ExitCode::SUCCESS
+            };
         }
     };
-    match cli.command {
-        Command::Validate(args) => validate::run(&args),
+    let result = match cli.command {
+        Command::Validate(args) => return validate::run(&args),
+        Command::Serve(args) => serve::run(args),
+        Command::User { target, command } => admin::user(&target, command),
+        Command::Token { target, command } => admin::token(&target, command),
+        Command::Collection { target, command } => admin::collection(&target, command),
+        Command::Grant { target, args } => admin::grant(&target, args),
+    };
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("liaison: {e:#}");
+            ExitCode::from(1)
+        }
     }
 }

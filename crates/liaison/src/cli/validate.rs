@@ -10,7 +10,7 @@ use std::process::ExitCode;
 use std::time::{Duration, Instant};
 
 use liaison_stix::json::{self, Object, Value};
-use liaison_stix::{validate_document_observed, Finding, Severity};
+use liaison_stix::{Finding, Severity, validate_document_observed};
 
 use super::EXIT_USAGE;
 
@@ -38,7 +38,9 @@ struct FileReport {
 
 impl FileReport {
     fn count(&self, severity: Severity) -> usize {
-        self.findings.as_ref().map_or(0, |f| f.iter().filter(|f| f.severity == severity).count())
+        self.findings
+            .as_ref()
+            .map_or(0, |f| f.iter().filter(|f| f.severity == severity).count())
     }
 }
 
@@ -64,7 +66,11 @@ pub fn run(args: &Args) -> ExitCode {
 
     let stdout = std::io::stdout();
     let mut out = std::io::BufWriter::new(stdout.lock());
-    let written = if args.json { write_json(&mut out, &reports) } else { write_text(&mut out, &reports) };
+    let written = if args.json {
+        write_json(&mut out, &reports)
+    } else {
+        write_text(&mut out, &reports)
+    };
     if written.and_then(|()| out.flush()).is_err() {
         return ExitCode::from(EXIT_USAGE);
     }
@@ -86,7 +92,8 @@ fn collect_inputs(paths: &[PathBuf]) -> Result<Vec<Input>, String> {
             inputs.push(Input::Stdin);
         } else if path.is_dir() {
             let mut files = Vec::new();
-            walk(path, &mut files).map_err(|e| format!("{}: cannot read folder: {e}", path.display()))?;
+            walk(path, &mut files)
+                .map_err(|e| format!("{}: cannot read folder: {e}", path.display()))?;
             files.sort();
             inputs.extend(files.into_iter().map(Input::File));
         } else {
@@ -101,7 +108,10 @@ fn walk(dir: &Path, files: &mut Vec<PathBuf>) -> std::io::Result<()> {
         let path = entry?.path();
         if path.is_dir() {
             walk(&path, files)?;
-        } else if path.extension().is_some_and(|e| e.eq_ignore_ascii_case("json")) {
+        } else if path
+            .extension()
+            .is_some_and(|e| e.eq_ignore_ascii_case("json"))
+        {
             files.push(path);
         }
     }
@@ -112,16 +122,28 @@ fn validate_input(input: &Input, progress: &mut Progress) -> FileReport {
     let (name, bytes) = match input {
         Input::Stdin => {
             let mut bytes = Vec::new();
-            let read = std::io::stdin().lock().read_to_end(&mut bytes).map(|_| bytes);
+            let read = std::io::stdin()
+                .lock()
+                .read_to_end(&mut bytes)
+                .map(|_| bytes);
             ("-".to_owned(), read)
         }
         Input::File(path) => (path.display().to_string(), std::fs::read(path)),
     };
     match bytes {
-        Err(e) => FileReport { name, objects: 0, findings: Err(format!("cannot read: {e}")) },
+        Err(e) => FileReport {
+            name,
+            objects: 0,
+            findings: Err(format!("cannot read: {e}")),
+        },
         Ok(bytes) => {
-            let (objects, findings) = validate_bytes(&bytes, &mut |done, _| progress.object_done(done));
-            FileReport { name, objects, findings: Ok(findings) }
+            let (objects, findings) =
+                validate_bytes(&bytes, &mut |done, _| progress.object_done(done));
+            FileReport {
+                name,
+                objects,
+                findings: Ok(findings),
+            }
         }
     }
 }
@@ -138,16 +160,20 @@ fn validate_bytes(bytes: &[u8], observer: &mut dyn FnMut(usize, usize)) -> (usiz
             };
             (0, vec![finding])
         }
-        Ok(document) => (count_objects(&document), validate_document_observed(&document, observer)),
+        Ok(document) => (
+            count_objects(&document),
+            validate_document_observed(&document, observer),
+        ),
     }
 }
 
 fn count_objects(document: &Value<'_>) -> usize {
     match document {
         Value::Array(items) => items.len(),
-        Value::Object(o) if o.get("type").and_then(Value::as_str) == Some("bundle") => {
-            o.get("objects").and_then(Value::as_array).map_or(0, <[_]>::len)
-        }
+        Value::Object(o) if o.get("type").and_then(Value::as_str) == Some("bundle") => o
+            .get("objects")
+            .and_then(Value::as_array)
+            .map_or(0, <[_]>::len),
         _ => 1,
     }
 }
@@ -158,8 +184,16 @@ fn write_text(out: &mut impl Write, reports: &[FileReport]) -> std::io::Result<(
             Err(message) => writeln!(out, "{}: {message}", report.name)?,
             Ok(findings) => {
                 for f in findings {
-                    let location = if f.path.is_empty() { String::new() } else { format!("{}: ", f.path) };
-                    let level = if f.severity == Severity::Warning { "warning: " } else { "" };
+                    let location = if f.path.is_empty() {
+                        String::new()
+                    } else {
+                        format!("{}: ", f.path)
+                    };
+                    let level = if f.severity == Severity::Warning {
+                        "warning: "
+                    } else {
+                        ""
+                    };
                     writeln!(out, "{}: {location}{level}{}", report.name, f.message)?;
                 }
             }
@@ -171,7 +205,14 @@ fn write_text(out: &mut impl Write, reports: &[FileReport]) -> std::io::Result<(
 fn write_json(out: &mut impl Write, reports: &[FileReport]) -> std::io::Result<()> {
     let files: Vec<Value<'_>> = reports.iter().map(report_json).collect();
     let mut root = Object::new();
-    root.insert("valid", Value::Bool(reports.iter().all(|r| r.findings.is_ok() && r.count(Severity::Error) == 0)));
+    root.insert(
+        "valid",
+        Value::Bool(
+            reports
+                .iter()
+                .all(|r| r.findings.is_ok() && r.count(Severity::Error) == 0),
+        ),
+    );
     root.insert("files", Value::Array(files));
     writeln!(out, "{}", Value::Object(root))
 }
@@ -188,8 +229,14 @@ fn report_json(report: &FileReport) -> Value<'_> {
             file.insert("valid", Value::Bool(report.count(Severity::Error) == 0));
             file.insert("objects", Value::from(report.objects as i64));
             file.insert("errors", Value::from(report.count(Severity::Error) as i64));
-            file.insert("warnings", Value::from(report.count(Severity::Warning) as i64));
-            file.insert("findings", Value::Array(findings.iter().map(finding_json).collect()));
+            file.insert(
+                "warnings",
+                Value::from(report.count(Severity::Warning) as i64),
+            );
+            file.insert(
+                "findings",
+                Value::Array(findings.iter().map(finding_json).collect()),
+            );
         }
     }
     Value::Object(file)
@@ -214,7 +261,11 @@ fn summarise(reports: &[FileReport], args: &Args) -> ExitCode {
         eprintln!(
             "{} file(s), {objects} object(s): {errors} error(s), {warnings} warning(s){}",
             reports.len(),
-            if unreadable > 0 { format!(", {unreadable} unreadable") } else { String::new() }
+            if unreadable > 0 {
+                format!(", {unreadable} unreadable")
+            } else {
+                String::new()
+            }
         );
     }
     if unreadable > 0 {
@@ -256,7 +307,7 @@ impl Progress {
 
     /// One more object of the current file is done (`done` so far in it).
     fn object_done(&mut self, done: usize) {
-        if done % 1024 == 0 {
+        if done.is_multiple_of(1024) {
             self.show(self.objects + done);
         }
     }
@@ -276,7 +327,10 @@ impl Progress {
         if now - self.started >= Self::DELAY && now - self.last >= Self::INTERVAL {
             self.last = now;
             self.shown = true;
-            eprint!("\rvalidated {}/{} file(s), {objects} object(s)", self.done, self.total);
+            eprint!(
+                "\rvalidated {}/{} file(s), {objects} object(s)",
+                self.done, self.total
+            );
         }
     }
 

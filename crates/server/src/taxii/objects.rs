@@ -1,0 +1,190 @@
+//! Collection-level object endpoints: Get Objects, Get Object Manifests and
+//! Add Objects, plus the paged query they share with the object endpoints.
+
+use axum::body::Body;
+use axum::extract::{RawQuery, State};
+use axum::http::header::CONTENT_TYPE;
+use axum::http::{HeaderMap, StatusCode};
+use axum::response::Response;
+
+use liaison_core::access;
+use liaison_core::ingest::{self, AddRequest};
+use liaison_core::model::new_uuid_v4;
+use liaison_core::objects::{Page, StoredObject};
+use liaison_stix::json::{self, ParseError, ParseErrorKind};
+use liaison_taxii::media::check_content_type;
+use liaison_taxii::resources::{Manifest, ManifestRecord, StatusResource, envelope_json};
+use liaison_taxii::{FilterEndpoint, Filters, Scope};
+
+use super::{taxii_response, visible_collection, with_date_added};
+use crate::auth::TaxiiUser;
+use crate::error::TaxiiError;
+use crate::extract::{AcceptManifest, AcceptTaxii, BodyError, TaxiiPath, read_limited};
+use crate::state::AppState;
+
+/// One page of a query, with the `next` cursor when more follow.
+pub struct QueryPage {
+    pub page: Page<StoredObject>,
+    pub next: Option<String>,
+}
+
+impl QueryPage {
+    /// `date_added` of the first and last items, for the `X-TAXII-Date-Added-*` headers.
+    pub fn first_last(&self) -> Option<(i64, i64)> {
+        Some((
+            self.page.items.first()?.date_added,
+            self.page.items.last()?.date_added,
+        ))
+    }
+}
+
+/// Validates the filters of `raw` for `scope` (400 on any malformed one)
+/// and runs the query, capped at the server's page size.
+pub async fn query_page(
+    state: &AppState,
+    scope: &Scope<'_>,
+    raw: Option<&str>,
+) -> Result<QueryPage, TaxiiError> {
+    let filters = Filters::parse(raw, scope.endpoint)?;
+    let query = filters.to_query(scope, state.settings.max_page_size)?;
+    let page = state.store.query_objects(&query).await?;
+    let next = match (page.more, page.items.last()) {
+        (true, Some(last)) => Some(filters.next_cursor(scope, last.date_added)),
+        _ => None,
+    };
+    Ok(QueryPage { page, next })
+}
+
+/// # `GET /{root}/collections/{id}/objects/`
+///
+/// Get Objects: an envelope of the matching object versions in `date_added`
+/// order (filters `added_after`, `limit`, `next`, `match[id|type|version|spec_version]`),
+/// with `more`/`next` when a page is full and the `X-TAXII-Date-Added-*`
+/// headers when it has items; `{}` when nothing matches. Needs `can_read`.
+pub async fn get_objects(
+    _: AcceptTaxii,
+    TaxiiUser(user): TaxiiUser,
+    State(state): State<AppState>,
+    TaxiiPath((root, id)): TaxiiPath<(String, String)>,
+    RawQuery(query): RawQuery,
+) -> Result<Response, TaxiiError> {
+    let v = visible_collection(&state, &user, &root, &id).await?;
+    access::check_read(v.access).map_err(|d| TaxiiError::denied(d, "read objects"))?;
+    let scope = Scope {
+        endpoint: FilterEndpoint::Objects,
+        api_root: &v.root.name,
+        collection_id: &v.collection.id,
+        object_id: None,
+    };
+    let result = query_page(&state, &scope, query.as_deref()).await?;
+    let objects = result.page.items.iter().map(|o| o.json.as_str());
+    let body = envelope_json(result.page.more, result.next.as_deref(), objects);
+    Ok(with_date_added(
+        taxii_response(StatusCode::OK, body),
+        result.first_last(),
+    ))
+}
+
+/// # `GET /{root}/collections/{id}/manifest/`
+///
+/// Get Object Manifests: one record per matching version (same filters and
+/// paging as Get Objects). Accepts `application/stix+json;version=2.1` in
+/// `Accept` besides TAXII, and answers TAXII. Needs `can_read`.
+pub async fn manifest(
+    _: AcceptManifest,
+    TaxiiUser(user): TaxiiUser,
+    State(state): State<AppState>,
+    TaxiiPath((root, id)): TaxiiPath<(String, String)>,
+    RawQuery(query): RawQuery,
+) -> Result<Response, TaxiiError> {
+    let v = visible_collection(&state, &user, &root, &id).await?;
+    access::check_read(v.access).map_err(|d| TaxiiError::denied(d, "read the manifest"))?;
+    let scope = Scope {
+        endpoint: FilterEndpoint::Manifest,
+        api_root: &v.root.name,
+        collection_id: &v.collection.id,
+        object_id: None,
+    };
+    let result = query_page(&state, &scope, query.as_deref()).await?;
+    let manifest = Manifest {
+        more: result.page.more,
+        next: result.next.clone(),
+        objects: result.page.items.iter().map(ManifestRecord::from).collect(),
+    };
+    let body = serde_json::to_string(&manifest).map_err(|_| TaxiiError::Internal)?;
+    Ok(with_date_added(
+        taxii_response(StatusCode::OK, body),
+        result.first_last(),
+    ))
+}
+
+/// # `POST /{root}/collections/{id}/objects/`
+///
+/// Add Objects: the body is an envelope; every object is validated on its
+/// own against STIX 2.1, the valid ones are stored durably in one
+/// transaction together with the status, and the answer is 202 with that
+/// status (already `complete`), reporting each object as a success or a
+/// failure with the reason. An exact duplicate of a stored version is a
+/// success that changes nothing.
+///
+/// Checks in order after the collection and `can_write`: `Content-Type`
+/// (415), size against the API root's `max_content_length` (413, from
+/// `Content-Length` or while streaming), UTF-8 and JSON syntax (400), an
+/// envelope shape (422). On any of them nothing is stored.
+pub async fn add_objects(
+    _: AcceptTaxii,
+    TaxiiUser(user): TaxiiUser,
+    State(state): State<AppState>,
+    TaxiiPath((root, id)): TaxiiPath<(String, String)>,
+    headers: HeaderMap,
+    body: Body,
+) -> Result<Response, TaxiiError> {
+    let v = visible_collection(&state, &user, &root, &id).await?;
+    access::check_write(v.access).map_err(|d| TaxiiError::denied(d, "add objects"))?;
+    let content_type = headers
+        .get(CONTENT_TYPE)
+        .map(|v| v.to_str().unwrap_or("(not visible ASCII)"));
+    check_content_type(content_type)?;
+    let limit = v.root.max_content_length;
+    let bytes = read_limited(&headers, body, limit)
+        .await
+        .map_err(|e| match e {
+            BodyError::TooLarge => TaxiiError::TooLarge(format!(
+                "the request body exceeds this API root's max_content_length of {limit} bytes"
+            )),
+            BodyError::Broken => {
+                TaxiiError::BadRequest("the request body could not be read".into())
+            }
+        })?;
+    let (root_name, collection_id, owner) = (v.root.name, v.collection.id, user.name);
+    let (status_id, now) = (new_uuid_v4(), state.clock.now_micros());
+    // Parsing and validating a large envelope is CPU work: keep it off the
+    // I/O threads.
+    let request = tokio::task::spawn_blocking(move || -> Result<AddRequest, TaxiiError> {
+        let envelope = json::parse_bytes(&bytes).map_err(body_error)?;
+        ingest::prepare(
+            &root_name,
+            &collection_id,
+            &owner,
+            status_id,
+            now,
+            &envelope,
+        )
+        .map_err(|e| TaxiiError::Unprocessable(e.to_string()))
+    })
+    .await
+    .map_err(|_| TaxiiError::Internal)??;
+    let status = state.store.add_objects(request).await?;
+    let body =
+        serde_json::to_string(&StatusResource::from(&status)).map_err(|_| TaxiiError::Internal)?;
+    Ok(taxii_response(StatusCode::ACCEPTED, body))
+}
+
+fn body_error(e: ParseError) -> TaxiiError {
+    TaxiiError::BadRequest(match e.kind {
+        ParseErrorKind::InvalidUtf8 => {
+            format!("the request body is not valid UTF-8 (byte {})", e.offset)
+        }
+        _ => format!("the request body is not valid JSON: {e}"),
+    })
+}
