@@ -13,13 +13,24 @@ use std::fmt;
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub struct Timestamp {
     /// Seconds since 1970-01-01T00:00:00Z (negative before). A leap second
-    /// (`:60`) counts as the first second of the next minute.
+    /// (`:60`) counts as the first second of the next minute here, as in
+    /// POSIX time; `leap` keeps it ordered before that minute.
     seconds: i64,
-    /// Nanoseconds within the second; digits beyond nine are not kept.
+    /// Nanoseconds within the second.
     nanos: u32,
+    /// Fractional digits 10 to 28 as a 19-digit integer (digit 10 is the
+    /// most significant), so that timestamps differing only there still
+    /// order correctly; digits beyond the 28th are not kept.
+    sub_nanos: u64,
+    /// Written with second 60: a leap second, which comes after second 59
+    /// of its minute and before the next minute.
+    leap: bool,
     /// Fractional digits as written (0 when there is no `.`).
     digits: u16,
 }
+
+/// Fractional digits kept: nine in `nanos`, nineteen more in `sub_nanos`.
+const KEPT_DIGITS: usize = 28;
 
 /// Why a string is not a STIX timestamp.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -50,8 +61,8 @@ impl Timestamp {
         let hour = digits(&b[11..13])?;
         let minute = digits(&b[14..16])?;
         let second = digits(&b[17..19])?;
-        let (nanos, frac_digits) = match &b[19..b.len() - 1] {
-            [] => (0, 0),
+        let (nanos, sub_nanos, frac_digits) = match &b[19..b.len() - 1] {
+            [] => (0, 0, 0),
             [b'.', frac @ ..] if !frac.is_empty() => fraction(frac)?,
             _ => return Err(TimestampError::Format),
         };
@@ -73,6 +84,8 @@ impl Timestamp {
         Ok(Timestamp {
             seconds,
             nanos,
+            sub_nanos,
+            leap: second == 60,
             digits: frac_digits,
         })
     }
@@ -83,6 +96,8 @@ impl Timestamp {
         Timestamp {
             seconds: micros.div_euclid(1_000_000),
             nanos: (micros.rem_euclid(1_000_000) * 1000) as u32,
+            sub_nanos: 0,
+            leap: false,
             digits: 6,
         }
     }
@@ -107,20 +122,26 @@ impl Timestamp {
         self.digits
     }
 
-    /// Formats with exactly `digits` fractional digits (0 to 9).
+    /// Formats with exactly `digits` fractional digits (0 to 28; more are
+    /// cut to 28). A leap second is written as second 60, as it was read.
     pub fn format_with_digits(&self, digits: u16) -> String {
-        let days = self.seconds.div_euclid(86_400);
-        let secs = self.seconds.rem_euclid(86_400);
+        // A leap second is the second after :59 of the previous minute.
+        let (seconds, second) = if self.leap {
+            (self.seconds - 1, 60)
+        } else {
+            (self.seconds, self.seconds.rem_euclid(60))
+        };
+        let days = seconds.div_euclid(86_400);
+        let secs = seconds.rem_euclid(86_400);
         let (y, m, d) = civil_from_days(days);
         let mut s = format!(
-            "{y:04}-{m:02}-{d:02}T{:02}:{:02}:{:02}",
+            "{y:04}-{m:02}-{d:02}T{:02}:{:02}:{second:02}",
             secs / 3600,
             secs / 60 % 60,
-            secs % 60
         );
-        let digits = usize::from(digits.min(9));
+        let digits = usize::from(digits).min(KEPT_DIGITS);
         if digits > 0 {
-            let frac = format!("{:09}", self.nanos);
+            let frac = format!("{:09}{:019}", self.nanos, self.sub_nanos);
             s.push('.');
             s.push_str(&frac[..digits]);
         }
@@ -142,8 +163,11 @@ impl PartialOrd for Timestamp {
 
 impl Ord for Timestamp {
     /// Orders by instant; precision does not matter (`…00Z` equals `…00.000Z`).
+    /// A leap second shares `seconds` with the start of the next minute but
+    /// comes before it: `23:59:60.5Z` is earlier than `00:00:00.1Z`.
     fn cmp(&self, other: &Self) -> Ordering {
-        (self.seconds, self.nanos).cmp(&(other.seconds, other.nanos))
+        let key = |t: &Self| (t.seconds, !t.leap, t.nanos, t.sub_nanos);
+        key(self).cmp(&key(other))
     }
 }
 
@@ -171,23 +195,30 @@ fn digits(b: &[u8]) -> Result<u32, TimestampError> {
     Ok(v)
 }
 
-fn fraction(frac: &[u8]) -> Result<(u32, u16), TimestampError> {
+/// Nanoseconds, the next nineteen digits, and the number of digits.
+fn fraction(frac: &[u8]) -> Result<(u32, u64, u16), TimestampError> {
     if frac.len() > usize::from(u16::MAX) {
         return Err(TimestampError::Format);
     }
-    let mut nanos = 0u32;
+    let (mut nanos, mut sub_nanos) = (0u32, 0u64);
     for (i, &c) in frac.iter().enumerate() {
         if !c.is_ascii_digit() {
             return Err(TimestampError::Format);
         }
+        let digit = c - b'0';
         if i < 9 {
-            nanos = nanos * 10 + u32::from(c - b'0');
+            nanos = nanos * 10 + u32::from(digit);
+        } else if i < KEPT_DIGITS {
+            sub_nanos = sub_nanos * 10 + u64::from(digit);
         }
     }
     for _ in frac.len()..9 {
         nanos *= 10;
     }
-    Ok((nanos, frac.len() as u16))
+    for _ in frac.len().clamp(9, KEPT_DIGITS)..KEPT_DIGITS {
+        sub_nanos *= 10;
+    }
+    Ok((nanos, sub_nanos, frac.len() as u16))
 }
 
 fn is_leap(year: u32) -> bool {
@@ -287,6 +318,39 @@ mod tests {
             );
         }
         assert!(Timestamp::parse("2016-02-29T23:59:60Z").is_ok());
+    }
+
+    #[test]
+    fn leap_seconds_come_after_59_and_before_the_next_minute() {
+        let t = |s| Timestamp::parse(s).unwrap();
+        let leap = t("2016-12-31T23:59:60.500Z");
+        assert!(t("2016-12-31T23:59:59.999Z") < leap);
+        assert!(leap < t("2017-01-01T00:00:00.100Z"));
+        assert!(t("2016-12-31T23:59:60Z") < t("2017-01-01T00:00:00Z"));
+        assert!(t("2016-12-31T23:59:60.5Z").same_instant(&leap));
+        assert_eq!(leap.to_string(), "2016-12-31T23:59:60.500Z");
+        assert_eq!(
+            leap.unix_seconds(),
+            t("2017-01-01T00:00:00Z").unix_seconds()
+        );
+    }
+
+    #[test]
+    fn digits_beyond_nanoseconds_order_and_print() {
+        let t = |s| Timestamp::parse(s).unwrap();
+        let a = t("2016-12-31T23:59:59.0000000001Z");
+        let b = t("2016-12-31T23:59:59.0000000002Z");
+        assert!(t("2016-12-31T23:59:59Z") < a && a < b);
+        assert!(t("2016-12-31T23:59:59.00000000020Z").same_instant(&b));
+        for text in [
+            "2016-12-31T23:59:59.0000000001Z",
+            "2016-05-12T08:17:27.1234567891234567890123456789Z",
+        ] {
+            assert_eq!(t(text).to_string(), text);
+        }
+        // Beyond 28 digits nothing is kept.
+        let tiny = t("2016-12-31T23:59:59.00000000000000000000000000001Z");
+        assert!(tiny.same_instant(&t("2016-12-31T23:59:59Z")));
     }
 
     #[test]

@@ -26,11 +26,10 @@ struct Checker {
 }
 
 /// The object types a comparison expression is about.
-#[derive(Clone, Copy)]
+#[derive(Clone)]
 enum Types<'a> {
-    One(&'a str),
-    /// An `OR` over several types.
-    Mixed,
+    /// The object types that could satisfy the expression (sorted, unique).
+    Any(Vec<&'a str>),
     /// Already reported; do not report again higher up.
     Reported,
 }
@@ -128,64 +127,65 @@ impl Checker {
         }
     }
 
-    /// Checks that `AND` joins comparisons on one object type.
+    /// Checks that the operands of each `AND` can be satisfied by one object
+    /// (STIX 2.1 §9.5): a comparison can match objects of its type, `OR`
+    /// matches the union of its operands' types, `AND` their intersection,
+    /// and an empty intersection is an error.
     fn object_types<'a>(&mut self, expr: &'a ComparisonExpr) -> Types<'a> {
         let (op, operands) = match expr {
-            ComparisonExpr::Test(test) => return Types::One(&test.path.object_type),
+            ComparisonExpr::Test(test) => return Types::Any(vec![test.path.object_type.as_str()]),
             ComparisonExpr::Compound { op, operands } => (*op, operands),
         };
-        let types: Vec<Types<'a>> = operands.iter().map(|o| self.object_types(o)).collect();
-        if types.iter().any(|t| matches!(t, Types::Reported)) {
-            return Types::Reported;
+        let mut acc: Option<Vec<&'a str>> = None;
+        for operand in operands {
+            let Types::Any(types) = self.object_types(operand) else {
+                return Types::Reported;
+            };
+            acc = Some(match (op, acc) {
+                (_, None) => types,
+                (BoolOp::Or, Some(mut so_far)) => {
+                    so_far.extend(types);
+                    so_far.sort_unstable();
+                    so_far.dedup();
+                    so_far
+                }
+                (BoolOp::And, Some(so_far)) => {
+                    let common: Vec<&str> = so_far
+                        .iter()
+                        .copied()
+                        .filter(|t| types.contains(t))
+                        .collect();
+                    if common.is_empty() {
+                        self.report_and_mix(operand.start(), &types, &so_far);
+                        return Types::Reported;
+                    }
+                    common
+                }
+            });
         }
-        let first = types.iter().find_map(|t| match t {
-            Types::One(name) => Some(*name),
-            _ => None,
-        });
-        let uniform = types
-            .iter()
-            .all(|t| matches!((t, first), (Types::One(a), Some(b)) if *a == b));
-        match (op, first) {
-            (BoolOp::Or, Some(name)) if uniform => Types::One(name),
-            (BoolOp::Or, _) => Types::Mixed,
-            (BoolOp::And, Some(name)) if uniform => Types::One(name),
-            (BoolOp::And, first) => {
-                self.report_and_mix(operands, &types, first);
-                Types::Reported
-            }
-        }
+        Types::Any(acc.unwrap_or_default())
     }
 
-    /// Reports the first `AND` operand that breaks the one-type rule.
-    fn report_and_mix(
-        &mut self,
-        operands: &[ComparisonExpr],
-        types: &[Types<'_>],
-        first: Option<&str>,
-    ) {
-        for (operand, types) in operands.iter().zip(types) {
-            let offset = operand.start();
-            match (types, first) {
-                (Types::Mixed, _) => {
-                    return self.error(
-                        offset,
-                        "comparisons joined by AND must all be on the same object type, \
-                         but this OR group mixes object types",
-                    );
-                }
-                (Types::One(name), Some(first)) if *name != first => {
-                    return self.error(
-                        offset,
-                        format!(
-                            "comparisons joined by AND must all be on the same object type: \
-                             '{name}' here, '{first}' before (use OR, or separate observation \
-                             expressions such as [...] AND [...])"
-                        ),
-                    );
-                }
-                _ => {}
-            }
-        }
+    /// Reports an `AND` operand that no object can satisfy together with the
+    /// operands before it.
+    fn report_and_mix(&mut self, offset: usize, here: &[&str], before: &[&str]) {
+        let list = |types: &[&str]| {
+            types
+                .iter()
+                .map(|t| format!("'{t}'"))
+                .collect::<Vec<_>>()
+                .join(" or ")
+        };
+        self.error(
+            offset,
+            format!(
+                "comparisons joined by AND must be satisfiable by one object, but {} here cannot \
+                 be the same object as {} before (use OR, or separate observation expressions \
+                 such as [...] AND [...])",
+                list(here),
+                list(before)
+            ),
+        );
     }
 
     fn prop_test(&mut self, test: &PropTest) {

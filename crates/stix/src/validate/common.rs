@@ -201,13 +201,13 @@ fn kill_chain_phase_rules(ctx: &mut Ctx<'_>, obj: &Object<'_>) {
                 || !s
                     .bytes()
                     .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-'))
-            {
-                ctx.warn_at(
-                    key,
-                    "kill-chain-names",
-                    "should be lowercase words separated by hyphens",
-                );
-            }
+        {
+            ctx.warn_at(
+                key,
+                "kill-chain-names",
+                "should be lowercase words separated by hyphens",
+            );
+        }
     }
 }
 
@@ -333,13 +333,14 @@ pub(crate) fn check_members(ctx: &mut Ctx<'_>, obj: &Object<'_>, def: &Def) -> W
 fn check_created_modified(ctx: &mut Ctx<'_>, obj: &Object<'_>) {
     if let (Some(created), Some(modified)) =
         (timestamp_of(obj, "created"), timestamp_of(obj, "modified"))
-        && modified < created {
-            ctx.error_at(
-                "modified",
-                code::TIMESTAMP_ORDER,
-                "must be later than or equal to created",
-            );
-        }
+        && modified < created
+    {
+        ctx.error_at(
+            "modified",
+            code::TIMESTAMP_ORDER,
+            "must be later than or equal to created",
+        );
+    }
 }
 
 /// Requires `later` to be after `earlier` (strictly when `strict`), both optional.
@@ -352,18 +353,19 @@ pub(crate) fn check_order(
     owner: &str,
 ) {
     if let (Some(a), Some(b)) = (timestamp_of(obj, earlier), timestamp_of(obj, later))
-        && (b < a || (strict && b == a)) {
-            let relation = if strict {
-                "later than"
-            } else {
-                "later than or equal to"
-            };
-            ctx.error_at(
-                later,
-                code::TIMESTAMP_ORDER,
-                format!("must be {relation} {earlier} ({owner})"),
-            );
-        }
+        && (b < a || (strict && b == a))
+    {
+        let relation = if strict {
+            "later than"
+        } else {
+            "later than or equal to"
+        };
+        ctx.error_at(
+            later,
+            code::TIMESTAMP_ORDER,
+            format!("must be {relation} {earlier} ({owner})"),
+        );
+    }
 }
 
 fn top_level_custom_name(ctx: &mut Ctx<'_>, name: &str) {

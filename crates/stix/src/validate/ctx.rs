@@ -103,5 +103,4 @@ impl<'f> Ctx<'f> {
         self.path.truncate(len);
         r
     }
-
 }

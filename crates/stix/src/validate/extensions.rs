@@ -108,16 +108,17 @@ fn defined_extension(ctx: &mut Ctx<'_>, key: &str, content: &Object<'_>) {
 /// A predefined extension (`archive-ext`, ...), which must belong to `owner`.
 fn predefined_extension(ctx: &mut Ctx<'_>, def: &Def, content: &Object<'_>, owner: &str) {
     if let Kind::Extension(applies_to) = def.kind
-        && !applies_to.contains(&owner) {
-            let targets = applies_to.join(", ");
-            return ctx.error(
-                code::EXTENSION,
-                format!(
-                    "{} is a predefined extension of {targets} objects, not {owner}",
-                    def.name
-                ),
-            );
-        }
+        && !applies_to.contains(&owner)
+    {
+        let targets = applies_to.join(", ");
+        return ctx.error(
+            code::EXTENSION,
+            format!(
+                "{} is a predefined extension of {targets} objects, not {owner}",
+                def.name
+            ),
+        );
+    }
     if content.contains_key("extension_type") {
         ctx.error_at(
             "extension_type",

@@ -82,9 +82,10 @@ fn check_objects(ctx: &mut Ctx<'_>, items: &[Value<'_>], observer: &mut dyn FnMu
 /// A bundle (§8): an id, and optionally a non-empty list of objects.
 fn check_bundle(ctx: &mut Ctx<'_>, obj: &Object<'_>, observer: &mut dyn FnMut(usize, usize)) {
     if let Some(id) = common::check_id(ctx, obj, "bundle")
-        && id.uuid().version() != 4 {
-            ctx.warn_at("id", code::UUID_VERSION, "a bundle id should be a UUIDv4");
-        }
+        && id.uuid().version() != 4
+    {
+        ctx.warn_at("id", code::UUID_VERSION, "a bundle id should be a UUIDv4");
+    }
     for (name, value) in obj.iter() {
         match name {
             "type" | "id" | "objects" => {}

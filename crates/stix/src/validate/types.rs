@@ -202,15 +202,16 @@ pub(crate) fn check_value(ctx: &mut Ctx<'_>, ty: &Ty, value: &Value<'_>) {
         }
         Ty::Str(rule) => {
             if let Some(s) = expect_str(ctx, value, "a string")
-                && !(rule.check)(s) {
-                    let verb = if rule.warning { "should be" } else { "must be" };
-                    let message = format!("{verb} {}", rule.rule);
-                    if rule.warning {
-                        ctx.warn(rule.code, message);
-                    } else {
-                        ctx.error(rule.code, message);
-                    }
+                && !(rule.check)(s)
+            {
+                let verb = if rule.warning { "should be" } else { "must be" };
+                let message = format!("{verb} {}", rule.rule);
+                if rule.warning {
+                    ctx.warn(rule.code, message);
+                } else {
+                    ctx.error(rule.code, message);
                 }
+            }
         }
         Ty::Boolean => {
             if value.as_bool().is_none() {
@@ -237,26 +238,28 @@ pub(crate) fn check_value(ctx: &mut Ctx<'_>, ty: &Ty, value: &Value<'_>) {
         }
         Ty::Enum(vocab) => {
             if let Some(s) = expect_str(ctx, value, "a string")
-                && !vocab.contains(s) {
-                    ctx.error(
-                        code::ENUM,
-                        format!(
-                            "'{s}' is not a value of {}: one of {}",
-                            vocab.name,
-                            vocab.values.join(", ")
-                        ),
-                    );
-                }
+                && !vocab.contains(s)
+            {
+                ctx.error(
+                    code::ENUM,
+                    format!(
+                        "'{s}' is not a value of {}: one of {}",
+                        vocab.name,
+                        vocab.values.join(", ")
+                    ),
+                );
+            }
         }
         Ty::Hashes => common::check_hashes(ctx, value),
         Ty::Binary => {
             if let Some(s) = expect_str(ctx, value, "a base64 string")
-                && !is_base64(s) {
-                    ctx.error(
-                        code::FORMAT,
-                        "must be base64 (RFC 4648) with correct padding",
-                    );
-                }
+                && !is_base64(s)
+            {
+                ctx.error(
+                    code::FORMAT,
+                    "must be base64 (RFC 4648) with correct padding",
+                );
+            }
         }
         Ty::Hex => {
             if let Some(s) = expect_str(ctx, value, "a hex string") {
@@ -279,12 +282,13 @@ pub(crate) fn check_value(ctx: &mut Ctx<'_>, ty: &Ty, value: &Value<'_>) {
         },
         Ty::Language => {
             if let Some(s) = expect_str(ctx, value, "a string")
-                && !super::lang::is_language_tag(s) {
-                    ctx.error(
-                        code::LANGUAGE,
-                        format!("'{s}' is not an RFC 5646 language tag"),
-                    );
-                }
+                && !super::lang::is_language_tag(s)
+            {
+                ctx.error(
+                    code::LANGUAGE,
+                    format!("'{s}' is not an RFC 5646 language tag"),
+                );
+            }
         }
     }
 }

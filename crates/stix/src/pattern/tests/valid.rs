@@ -99,6 +99,10 @@ const CONSTRUCTS: &[&str] = &[
     "[(a-b:c = 1 OR a-b:d = 2) AND a-b:e = 3]",
     // Qualifiers.
     "[foo:bar = 1] REPEATS 9 TIMES",
+    // §9.5: AND operands must be satisfiable by one object; an OR may mix.
+    "[(a-b:c = 1 OR x-y:z = 2) AND a-b:d = 3]",
+    "[a-b:c = 1 AND (a-b:d = 2 AND (a-b:e = 3 OR x-y:z = 4))]",
+    "[file:name = 'a.exe' AND (file:size = 5 OR ipv4-addr:value = '198.51.100.1')]",
     "[foo:bar = 1] WITHIN 2.5 SECONDS",
     "[foo:bar = 1] WITHIN +5 SECONDS",
     "[foo:bar = 1] WITHIN 0.001 SECONDS REPEATS 2 TIMES START t'2016-06-01T01:30:00.123Z' STOP t'2016-06-01T02:20:00.123Z'",
