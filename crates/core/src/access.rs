@@ -88,6 +88,7 @@ mod tests {
             name: "u".into(),
             role,
             password_hash: None,
+            clearance: crate::federation::Clearance::default(),
         }
     }
 

@@ -49,6 +49,7 @@ pub async fn add_user(
         name: name.to_owned(),
         role,
         password_hash,
+        clearance: crate::federation::Clearance::default(),
     };
     match store.create_user(&user).await {
         Err(StoreError::Conflict(_)) => Err(AdminError::Conflict(format!(

@@ -27,6 +27,9 @@ pub struct NewObject {
     pub version_key: i64,
     /// The object, as compact JSON text, exactly as received.
     pub json: String,
+    /// The object's TLP as [`crate::exchange::tlp_rank`] orders it, stored
+    /// per version so that reads can be limited to a user's clearance.
+    pub tlp: u8,
 }
 
 impl NewObject {
@@ -123,6 +126,11 @@ pub struct ObjectQuery {
     /// may leave [`StoredObject::json`] empty instead of reading it, which
     /// makes such pages about three times faster to read.
     pub manifest_only: bool,
+    /// Only versions whose TLP rank ([`crate::exchange::tlp_rank`]) is at
+    /// most this (`None`: no limit). Like `added_after`, it hides versions
+    /// without changing which version is first or last: an object whose
+    /// latest version is above the limit shows no latest version.
+    pub max_tlp: Option<u8>,
 }
 
 /// One page of a query result, in `date_added` order.

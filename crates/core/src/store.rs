@@ -11,6 +11,10 @@
 
 use async_trait::async_trait;
 
+use crate::exchange::{
+    CommonwealthRecord, FeedbackRow, InboundBatch, MessageOutcome, OutboxMessage, OutboxRow,
+    ProvenanceRow, ShareBatch, ShareOutcome, StoredAct,
+};
 use crate::ingest::AddRequest;
 use crate::model::{ApiRoot, Collection};
 use crate::objects::{DeleteRequest, ObjectQuery, Page, StoredObject};
@@ -37,7 +41,7 @@ pub enum StoreError {
 
 /// Durable state of one node.
 #[async_trait]
-pub trait Store: Send + Sync + std::fmt::Debug + 'static {
+pub trait Store: ExchangeStore + Send + Sync + std::fmt::Debug + 'static {
     /// Creates the API root, or updates its title, description and limit.
     async fn put_api_root(&self, root: &ApiRoot) -> Result<(), StoreError>;
     /// All API roots, by name.
@@ -75,7 +79,7 @@ pub trait Store: Send + Sync + std::fmt::Debug + 'static {
 
     /// Creates a user; `Conflict` when the name is taken.
     async fn create_user(&self, user: &User) -> Result<(), StoreError>;
-    /// Replaces a user's role and password hash; `NotFound` when absent.
+    /// Replaces a user's role, password hash and clearance; `NotFound` when absent.
     async fn update_user(&self, user: &User) -> Result<(), StoreError>;
     /// Deletes a user with its grants and tokens; `NotFound` when absent.
     async fn delete_user(&self, name: &str) -> Result<(), StoreError>;
@@ -104,4 +108,95 @@ pub trait Store: Send + Sync + std::fmt::Debug + 'static {
     async fn tokens_of(&self, user: &str) -> Result<Vec<TokenRecord>, StoreError>;
     /// Revokes a token; `NotFound` when absent.
     async fn delete_token(&self, id: &str) -> Result<(), StoreError>;
+}
+
+/// Storage for the exchange between member nodes (see [`crate::exchange`]).
+///
+/// Laws, in addition to those of [`Store`]:
+/// - `share` commits the objects (exactly as [`Store::add_objects`] would,
+///   status included), their provenance records and the outbox messages in
+///   one transaction; messages about an object whose addition ended in a
+///   conflict are not enqueued; enqueuing a message id already queued for
+///   that peer changes nothing;
+/// - per peer, outbox sequence numbers start at 1 and strictly increase in
+///   commit order; rows stay after delivery (they are the peer's log that
+///   `outbox_after` serves to pulling peers);
+/// - `receive` first records the request's nonce: a nonce already recorded
+///   for that origin fails the whole call with [`StoreError::Conflict`] and
+///   stores nothing; then, in the same transaction, it applies each message
+///   whose id it has not applied before (objects into the origin's inbound
+///   collection, provenance, feedback, acts) and records the ids; a message
+///   already applied changes nothing;
+/// - `mark_delivered` stores the peer's receipts and marks the messages
+///   delivered in one transaction;
+/// - `record_local_feedback` stores this node's own acceptance or reaction
+///   and enqueues its messages in one transaction;
+/// - `record_act` stores this node's own ledger act and enqueues its
+///   messages in one transaction (an act already stored is kept as it is;
+///   its messages are still enqueued, once per peer and id).
+#[async_trait]
+pub trait ExchangeStore: Send + Sync + std::fmt::Debug + 'static {
+    /// Records the adopted commonwealth; adopting the same one again changes
+    /// nothing, a different one is a `Conflict`.
+    async fn adopt_commonwealth(&self, record: &CommonwealthRecord) -> Result<(), StoreError>;
+    /// The adopted commonwealth, if any.
+    async fn commonwealth(&self) -> Result<Option<CommonwealthRecord>, StoreError>;
+    /// Stores a ledger act; `false` when it was already stored.
+    async fn insert_act(&self, act: &StoredAct) -> Result<bool, StoreError>;
+    /// Every stored act, in the order this node stored them.
+    async fn acts(&self) -> Result<Vec<StoredAct>, StoreError>;
+    /// Stores this node's own act and enqueues its messages (see the laws
+    /// above); returns whether the act is new, and the `(peer, seq)` of the
+    /// messages enqueued now.
+    async fn record_act(
+        &self,
+        act: &StoredAct,
+        outbox: Vec<OutboxMessage>,
+    ) -> Result<(bool, Vec<(String, u64)>), StoreError>;
+
+    /// Shares objects: see the laws above.
+    async fn share(&self, batch: ShareBatch) -> Result<ShareOutcome, StoreError>;
+    /// Applies a verified request of a peer: see the laws above. Outcomes
+    /// are in the order of `batch.messages`.
+    async fn receive(&self, batch: InboundBatch) -> Result<Vec<MessageOutcome>, StoreError>;
+    /// Stores this node's own feedback and enqueues its messages; returns
+    /// the `(peer, seq)` of the messages enqueued now.
+    async fn record_local_feedback(
+        &self,
+        feedback: &FeedbackRow,
+        outbox: Vec<OutboxMessage>,
+    ) -> Result<Vec<(String, u64)>, StoreError>;
+
+    /// Undelivered messages for `peer`, in sequence order.
+    async fn outbox_pending(&self, peer: &str, limit: usize) -> Result<Vec<OutboxRow>, StoreError>;
+    /// Messages for `peer` after sequence number `after`, delivered or not,
+    /// in sequence order (what a pulling peer receives).
+    async fn outbox_after(
+        &self,
+        peer: &str,
+        after: u64,
+        limit: usize,
+    ) -> Result<Vec<OutboxRow>, StoreError>;
+    /// Marks messages delivered and stores the receipts the peer returned.
+    async fn mark_delivered(
+        &self,
+        peer: &str,
+        seqs: &[u64],
+        receipts: Vec<FeedbackRow>,
+        at: i64,
+    ) -> Result<(), StoreError>;
+    /// The outbox position of `peer`'s log that this node has applied by pulling.
+    async fn pulled_up_to(&self, peer: &str) -> Result<u64, StoreError>;
+    /// Forgets nonces recorded with a request time before `before`.
+    async fn prune_nonces(&self, before: i64) -> Result<u64, StoreError>;
+
+    /// Every provenance record held for an object id (all versions).
+    async fn provenance_of(&self, object_id: &str) -> Result<Vec<ProvenanceRow>, StoreError>;
+    /// The member an object id was received from, if it was received (the
+    /// never-forward rule needs it).
+    async fn origin_of(&self, object_id: &str) -> Result<Option<String>, StoreError>;
+    /// All feedback held about an object id.
+    async fn feedback_of(&self, object_id: &str) -> Result<Vec<FeedbackRow>, StoreError>;
+    /// Every outbox message about an object id, for every peer.
+    async fn outbox_of_object(&self, object_id: &str) -> Result<Vec<OutboxRow>, StoreError>;
 }

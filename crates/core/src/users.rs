@@ -56,6 +56,8 @@ pub struct User {
     pub role: Role,
     /// argon2id PHC string; `None` for users that authenticate by token only.
     pub password_hash: Option<String>,
+    /// How much TLP-restricted content the user may read.
+    pub clearance: crate::federation::Clearance,
 }
 
 impl fmt::Debug for User {
@@ -63,6 +65,7 @@ impl fmt::Debug for User {
         f.debug_struct("User")
             .field("name", &self.name)
             .field("role", &self.role)
+            .field("clearance", &self.clearance)
             .finish_non_exhaustive()
     }
 }

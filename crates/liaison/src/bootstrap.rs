@@ -1,10 +1,12 @@
 //! First start of a node: the default API root, a default read-write
 //! collection and the first administrator, created only when missing so that
-//! every later start leaves the operator's choices alone.
+//! every later start leaves the operator's choices alone. Several processes
+//! may start at once on one new PostgreSQL database: whichever creates a
+//! default first wins, and the others take it as found.
 
-use liaison_core::Store;
 use liaison_core::model::{ApiRoot, Collection};
 use liaison_core::users::{Role, User, generate_password, hash_password};
+use liaison_core::{Store, StoreError};
 
 /// The API root every node has.
 pub const DEFAULT_API_ROOT: &str = "default";
@@ -50,8 +52,13 @@ pub async fn ensure_defaults(
             description: Some("The node's default read-write collection".to_owned()),
             alias: Some(DEFAULT_COLLECTION_ALIAS.to_owned()),
         };
-        store.create_collection(&collection).await?;
-        created.collection_created = Some(collection);
+        match store.create_collection(&collection).await {
+            Ok(()) => created.collection_created = Some(collection),
+            // Another process starting on the same database made it first.
+            Err(StoreError::Conflict(_))
+                if !store.collections(DEFAULT_API_ROOT).await?.is_empty() => {}
+            Err(e) => return Err(e.into()),
+        }
     }
     if store.user(ADMIN_USER).await?.is_none() && !has_admin(store).await? {
         let (password, generated) = match admin_password {
@@ -64,11 +71,19 @@ pub async fn ensure_defaults(
             name: ADMIN_USER.to_owned(),
             role: Role::Admin,
             password_hash: Some(hash),
+            clearance: liaison_core::federation::Clearance::default(),
         };
-        store.create_user(&user).await?;
-        created.admin_created = true;
-        if generated {
-            created.generated_admin_password = Some(password);
+        match store.create_user(&user).await {
+            Ok(()) => {
+                created.admin_created = true;
+                if generated {
+                    created.generated_admin_password = Some(password);
+                }
+            }
+            // Another process starting on the same database made it first;
+            // its password holds, and this one is never shown.
+            Err(StoreError::Conflict(_)) if store.user(ADMIN_USER).await?.is_some() => {}
+            Err(e) => return Err(e.into()),
         }
     }
     Ok(created)

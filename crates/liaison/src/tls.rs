@@ -9,6 +9,8 @@ use anyhow::{Context, bail};
 use rustls::pki_types::pem::PemObject;
 use rustls::pki_types::{CertificateDer, PrivateKeyDer};
 
+use liaison_server::federation::tls::NodeCertificate;
+
 use crate::config::Transport;
 use crate::fsutil::write_private;
 
@@ -18,22 +20,33 @@ pub fn self_signed_paths(data: &Path) -> (PathBuf, PathBuf) {
     (dir.join("cert.pem"), dir.join("key.pem"))
 }
 
-/// The rustls configuration for `transport`, or `None` for plain HTTP.
-/// Returns also the certificate file in use, for the startup message.
-pub fn server_config(
+/// The certificate and key files for `transport` (the self-signed pair is
+/// created on first start), or `None` for plain HTTP.
+fn certificate_files(
     transport: &Transport,
     data: &Path,
-) -> anyhow::Result<Option<(Arc<rustls::ServerConfig>, PathBuf)>> {
-    let (cert, key) = match transport {
-        Transport::Plain => return Ok(None),
-        Transport::Tls { cert, key } => (cert.clone(), key.clone()),
+) -> anyhow::Result<Option<(PathBuf, PathBuf)>> {
+    Ok(match transport {
+        Transport::Plain => None,
+        Transport::Tls { cert, key } => Some((cert.clone(), key.clone())),
         Transport::SelfSigned => {
             let (cert, key) = self_signed_paths(data);
             if !cert.exists() || !key.exists() {
                 generate_self_signed(&cert, &key)?;
             }
-            (cert, key)
+            Some((cert, key))
         }
+    })
+}
+
+/// The node's certificate chain and key for `transport`: what it serves,
+/// and what it presents as a client to its federation peers.
+pub fn node_certificate(
+    transport: &Transport,
+    data: &Path,
+) -> anyhow::Result<Option<NodeCertificate>> {
+    let Some((cert, key)) = certificate_files(transport, data)? else {
+        return Ok(None);
     };
     let chain: Vec<CertificateDer<'static>> = CertificateDer::pem_file_iter(&cert)
         .with_context(|| format!("cannot read TLS certificate {}", cert.display()))?
@@ -42,17 +55,29 @@ pub fn server_config(
     if chain.is_empty() {
         bail!("{} holds no certificate", cert.display());
     }
-    let private_key = PrivateKeyDer::from_pem_file(&key)
+    let key = PrivateKeyDer::from_pem_file(&key)
         .with_context(|| format!("cannot read a PEM private key from {}", key.display()))?;
-    let mut config = rustls::ServerConfig::builder_with_provider(Arc::new(
-        rustls::crypto::ring::default_provider(),
-    ))
-    .with_safe_default_protocol_versions()
-    .context("TLS protocol versions")?
-    .with_no_client_auth()
-    .with_single_cert(chain, private_key)
-    .context("the TLS certificate and key do not match")?;
-    config.alpn_protocols = vec![b"h2".to_vec(), b"http/1.1".to_vec()];
+    Ok(Some(NodeCertificate { chain, key }))
+}
+
+/// The rustls configuration for `transport`, or `None` for plain HTTP.
+/// Returns also the certificate file in use, for the startup message.
+///
+/// Clients are asked for an optional certificate (mutual TLS for
+/// federation peers, whose requests must come with the certificate of
+/// their member card); TAXII clients without one are served as before.
+pub fn server_config(
+    transport: &Transport,
+    data: &Path,
+) -> anyhow::Result<Option<(Arc<rustls::ServerConfig>, PathBuf)>> {
+    let Some((cert, _)) = certificate_files(transport, data)? else {
+        return Ok(None);
+    };
+    let Some(own) = node_certificate(transport, data)? else {
+        return Ok(None);
+    };
+    let config = liaison_server::federation::tls::server_config(&own)
+        .context("the TLS certificate and key do not match")?;
     Ok(Some((Arc::new(config), cert)))
 }
 

@@ -1,8 +1,9 @@
 //! # liaison-server
 //!
 //! The HTTP application of a Liaison node: the TAXII 2.1 API ([`taxii`]),
-//! the admin API ([`admin`]) and `GET /health`, over axum, on plain TCP or
-//! TLS. Handlers are thin: they convert the request in (liaison-taxii),
+//! the admin API ([`admin`]), the node-to-node endpoints and delivery
+//! workers of the [`federation`], and `GET /health`, over axum, on plain
+//! TCP or TLS (with optional client certificates for federation peers). Handlers are thin: they convert the request in (liaison-taxii),
 //! call the domain (liaison-core and the [`Store`](liaison_core::Store)),
 //! and convert the result out. Authentication happens in extractors
 //! ([`auth`]) before any handler code runs.
@@ -18,6 +19,7 @@ pub mod admin;
 pub mod auth;
 pub mod error;
 pub mod extract;
+pub mod federation;
 pub mod listener;
 pub mod middleware;
 pub mod state;
@@ -37,12 +39,21 @@ use tokio::net::TcpListener;
 pub use listener::{PeerInfo, TlsListener};
 pub use state::{AppState, Settings};
 
-/// The whole application: TAXII, `/admin/v1/`, `/health`.
+/// The whole application: TAXII, `/federation/v1/`, `/admin/v1/`, `/health`.
 pub fn app(state: AppState) -> Router {
     taxii::router()
-        .nest("/admin/v1", admin::router())
+        .merge(federation::router())
+        .nest(
+            "/admin/v1",
+            admin::router()
+                .merge(federation::admin::router())
+                .merge(federation::council::router()),
+        )
         .route("/health", get(health))
         .layer(axum::middleware::from_fn(middleware::taxii_media_type))
+        .layer(axum::middleware::from_fn(
+            middleware::close_after_refused_body,
+        ))
         .layer(axum::middleware::from_fn(middleware::trace))
         .with_state(state)
 }

@@ -104,6 +104,10 @@ async fn accept_loop(
                 continue;
             }
         };
+        // TLS records and HTTP/2 frames go out in several small writes: with
+        // Nagle's algorithm each one after the first waits for the peer's
+        // (delayed, up to 40 ms) ACK. Failing to set it only costs latency.
+        let _ = stream.set_nodelay(true);
         let Ok(permit) = permits.clone().acquire_owned().await else {
             return;
         };

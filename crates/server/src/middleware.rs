@@ -1,12 +1,13 @@
-//! Cross-cutting layers: one tracing span per request, and the guarantee
-//! that every TAXII response carries the TAXII media type and every TAXII
-//! error an error resource, whatever produced it.
+//! Cross-cutting layers: one tracing span per request, the guarantee that
+//! every TAXII response carries the TAXII media type and every TAXII error
+//! an error resource, whatever produced it, and `Connection: close` where
+//! the connection cannot be reused.
 
 use std::time::Instant;
 
 use axum::extract::{ConnectInfo, Request};
-use axum::http::HeaderValue;
-use axum::http::header::CONTENT_TYPE;
+use axum::http::header::{CONNECTION, CONTENT_LENGTH, CONTENT_TYPE, TRANSFER_ENCODING};
+use axum::http::{HeaderMap, HeaderValue, Version};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use tracing::Instrument;
@@ -82,4 +83,90 @@ pub async fn taxii_media_type(request: Request, next: Next) -> Response {
             .insert(CONTENT_TYPE, HeaderValue::from_static(TAXII_21));
     }
     response
+}
+
+/// Announces `Connection: close` on an HTTP/1 error response to a request
+/// that carried a body: such requests are refused before their body is
+/// read, and hyper then closes the connection (see `announce_close`).
+pub async fn close_after_refused_body(request: Request, next: Next) -> Response {
+    let version = request.version();
+    let has_body = has_body(request.headers());
+    let mut response = next.run(request).await;
+    announce_close(version, has_body, &mut response);
+    response
+}
+
+/// True when the request headers announce a body (`Content-Length` above 0,
+/// or any `Transfer-Encoding`).
+fn has_body(headers: &HeaderMap) -> bool {
+    headers.contains_key(TRANSFER_ENCODING)
+        || headers
+            .get(CONTENT_LENGTH)
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| v.trim().parse::<u64>().ok())
+            .is_some_and(|length| length > 0)
+}
+
+/// Adds `Connection: close` to an HTTP/1 error response when the request
+/// had a body.
+///
+/// Requests are refused (authentication, rights, media type, size) before
+/// their body is read. hyper must then close the connection after the
+/// response unless the body happened to be in its buffer already, and it
+/// does so without saying it: a client that reuses the connection for its
+/// next request (requests/urllib3, as taxii2-client does) gets a reset
+/// connection instead of an answer. RFC 9112 §9.6: a sender SHOULD send
+/// `Connection: close` when it intends to close. Error responses to
+/// requests with bodies therefore always close, announced. HTTP/2 streams
+/// are unaffected (and may not carry the header).
+fn announce_close(version: Version, has_body: bool, response: &mut Response) {
+    let status = response.status();
+    let error = status.is_client_error() || status.is_server_error();
+    if error && has_body && version < Version::HTTP_2 {
+        response
+            .headers_mut()
+            .insert(CONNECTION, HeaderValue::from_static("close"));
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use axum::http::StatusCode;
+
+    fn close_announced(version: Version, has_body: bool, status: StatusCode) -> bool {
+        let mut response = status.into_response();
+        announce_close(version, has_body, &mut response);
+        response.headers().get(CONNECTION).map(|v| v.as_bytes()) == Some(b"close".as_slice())
+    }
+
+    #[test]
+    fn error_responses_to_requests_with_bodies_close_http1_connections() {
+        let (h1, h2) = (Version::HTTP_11, Version::HTTP_2);
+        assert!(close_announced(h1, true, StatusCode::UNAUTHORIZED));
+        assert!(close_announced(h1, true, StatusCode::PAYLOAD_TOO_LARGE));
+        assert!(close_announced(
+            Version::HTTP_10,
+            true,
+            StatusCode::FORBIDDEN
+        ));
+        assert!(!close_announced(h1, false, StatusCode::UNAUTHORIZED));
+        assert!(!close_announced(h1, true, StatusCode::ACCEPTED));
+        assert!(!close_announced(h2, true, StatusCode::UNAUTHORIZED));
+    }
+
+    #[test]
+    fn bodies_are_recognised_from_the_headers() {
+        let headers = |pairs: &[(&'static str, &'static str)]| {
+            let mut map = HeaderMap::new();
+            for (name, value) in pairs {
+                map.insert(*name, HeaderValue::from_static(value));
+            }
+            map
+        };
+        assert!(has_body(&headers(&[("content-length", "2")])));
+        assert!(has_body(&headers(&[("transfer-encoding", "chunked")])));
+        assert!(!has_body(&headers(&[("content-length", "0")])));
+        assert!(!has_body(&headers(&[])));
+    }
 }

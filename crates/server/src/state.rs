@@ -9,6 +9,7 @@ use liaison_core::Store;
 use liaison_core::clock::Clock;
 
 use crate::auth::AuthCache;
+use crate::federation::Federation;
 
 /// Settings of the HTTP application.
 #[derive(Debug, Clone)]
@@ -54,6 +55,9 @@ pub struct AppState {
     pub clock: Arc<dyn Clock>,
     pub settings: Arc<Settings>,
     pub(crate) auth_cache: Arc<AuthCache>,
+    /// The node as a member of a commonwealth; `None` on a plain TAXII
+    /// server (no agreement adopted).
+    pub federation: Option<Arc<Federation>>,
 }
 
 impl AppState {
@@ -68,7 +72,14 @@ impl AppState {
             clock,
             settings: Arc::new(settings),
             auth_cache,
+            federation: None,
         }
+    }
+
+    /// The same state, as a member of a commonwealth.
+    pub fn with_federation(mut self, federation: Arc<Federation>) -> Self {
+        self.federation = Some(federation);
+        self
     }
 
     /// How many password verifications are remembered (monitoring, tests).

@@ -68,6 +68,41 @@ pub(crate) fn push_key(path: &mut String, key: &str) {
 
 /// Appends `[index]` to a JSON path.
 pub(crate) fn push_index(path: &mut String, index: usize) {
-    use std::fmt::Write;
-    let _ = write!(path, "[{index}]");
+    // The validator enters every object of a bundle and every list item
+    // this way; the formatting machinery of `write!` costs more than the
+    // rest of the path handling together.
+    let mut digits = [0u8; 20];
+    let mut start = digits.len();
+    let mut n = index;
+    loop {
+        start -= 1;
+        digits[start] = b'0' + (n % 10) as u8;
+        n /= 10;
+        if n == 0 {
+            break;
+        }
+    }
+    path.push('[');
+    for &d in &digits[start..] {
+        path.push(char::from(d));
+    }
+    path.push(']');
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn paths_have_keys_and_indices() {
+        let mut path = String::new();
+        push_key(&mut path, "objects");
+        for index in [0, 7, 10, 12_345, usize::MAX] {
+            let len = path.len();
+            push_index(&mut path, index);
+            assert_eq!(path[len..], format!("[{index}]"));
+        }
+        push_key(&mut path, "id");
+        assert!(path.starts_with("objects[0][7]") && path.ends_with("].id"));
+    }
 }

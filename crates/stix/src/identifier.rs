@@ -79,23 +79,26 @@ impl fmt::Display for Identifier<'_> {
 impl Uuid {
     /// Parses the hyphenated form (either case).
     pub fn parse(text: &str) -> Result<Uuid, IdentifierError> {
-        let b = text.as_bytes();
-        if b.len() != 36 || b[8] != b'-' || b[13] != b'-' || b[18] != b'-' || b[23] != b'-' {
+        let Ok(b) = <&[u8; 36]>::try_from(text.as_bytes()) else {
+            return Err(IdentifierError::UuidForm);
+        };
+        if b[8] != b'-' || b[13] != b'-' || b[18] != b'-' || b[23] != b'-' {
             return Err(IdentifierError::UuidForm);
         }
+        // Every object and reference carries a UUID, so this is hot: the 32
+        // digits are gathered without the hyphens and decoded eight at a time.
+        let mut digits = [0u8; 32];
+        digits[..8].copy_from_slice(&b[..8]);
+        digits[8..12].copy_from_slice(&b[9..13]);
+        digits[12..16].copy_from_slice(&b[14..18]);
+        digits[16..20].copy_from_slice(&b[19..23]);
+        digits[20..].copy_from_slice(&b[24..]);
         let mut out = [0u8; 16];
-        let mut n = 0;
-        let mut i = 0;
-        while i < 36 {
-            if matches!(i, 8 | 13 | 18 | 23) {
-                i += 1;
-                continue;
-            }
-            let hi = hex_value(b[i]).ok_or(IdentifierError::UuidForm)?;
-            let lo = hex_value(b[i + 1]).ok_or(IdentifierError::UuidForm)?;
-            out[n] = hi << 4 | lo;
-            n += 1;
-            i += 2;
+        for (bytes, chunk) in out.chunks_exact_mut(4).zip(digits.chunks_exact(8)) {
+            let mut word = [0u8; 8];
+            word.copy_from_slice(chunk);
+            let decoded = decode_hex8(u64::from_le_bytes(word)).ok_or(IdentifierError::UuidForm)?;
+            bytes.copy_from_slice(&decoded);
         }
         Ok(Uuid(out))
     }
@@ -134,23 +137,46 @@ impl Uuid {
 
 impl fmt::Display for Uuid {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        for (i, byte) in self.0.iter().enumerate() {
-            if matches!(i, 4 | 6 | 8 | 10) {
-                f.write_str("-")?;
-            }
-            write!(f, "{byte:02x}")?;
+        // Written into a buffer first: one `write!` per byte costs more than
+        // computing the deterministic id the text is usually reported for.
+        const DIGITS: &[u8; 16] = b"0123456789abcdef";
+        let mut text = [b'-'; 36];
+        for (byte, at) in self.0.iter().zip(HEX_PAIRS) {
+            text[at] = DIGITS[usize::from(byte >> 4)];
+            text[at + 1] = DIGITS[usize::from(byte & 0x0f)];
         }
-        Ok(())
+        f.write_str(std::str::from_utf8(&text).map_err(|_| fmt::Error)?)
     }
 }
 
-fn hex_value(c: u8) -> Option<u8> {
-    match c {
-        b'0'..=b'9' => Some(c - b'0'),
-        b'a'..=b'f' => Some(c - b'a' + 10),
-        b'A'..=b'F' => Some(c - b'A' + 10),
-        _ => None,
+/// Offsets of the 16 hex digit pairs in the hyphenated form.
+const HEX_PAIRS: [usize; 16] = [0, 2, 4, 6, 9, 11, 14, 16, 19, 21, 24, 26, 28, 30, 32, 34];
+
+/// Decodes eight hex digits (either case), the first in the lowest byte of
+/// `w`, into four bytes; `None` when any is not a hex digit.
+///
+/// All eight are checked and decoded at once, with no branch per digit:
+/// digits are random, so a branch per digit (0-9 or a-f?) would be
+/// mispredicted half of the time.
+fn decode_hex8(w: u64) -> Option<[u8; 4]> {
+    const ONES: u64 = 0x0101_0101_0101_0101;
+    const HIGH: u64 = ONES * 0x80;
+    // For bytes below 0x80, adding `0x80 - n` sets a byte's high bit
+    // exactly when it is at least `n`, and never carries into the next byte.
+    let at_least = |x: u64, n: u64| x.wrapping_add(ONES * (0x80 - n));
+    let lower = w | (ONES * 0x20);
+    let digit = at_least(w, u64::from(b'0')) & !at_least(w, u64::from(b'9') + 1);
+    let letter = at_least(lower, u64::from(b'a')) & !at_least(lower, u64::from(b'f') + 1);
+    if w & HIGH != 0 || (digit | letter) & HIGH != HIGH {
+        return None;
     }
+    // A digit's value is its low nibble, plus 9 for letters (bit 6 set).
+    let values = (w & (ONES * 0x0f)) + ((w >> 6) & ONES) * 9;
+    // Each pair of digits, the first in the lower byte, makes one byte.
+    const LOW_OF_PAIR: u64 = 0x00ff_00ff_00ff_00ff;
+    let pairs = ((values & LOW_OF_PAIR) << 4) | ((values >> 8) & LOW_OF_PAIR);
+    let pairs = pairs.to_le_bytes();
+    Some([pairs[0], pairs[2], pairs[4], pairs[6]])
 }
 
 #[cfg(test)]
@@ -197,6 +223,43 @@ mod tests {
             Identifier::parse("é--8e2e2d2b-17d4-4cbf-938f-98ee46b3cd3fé"),
             Err(IdentifierError::Form)
         );
+    }
+
+    #[test]
+    fn uuids_parse_like_a_digit_by_digit_reading() {
+        fn reference(text: &str) -> Option<[u8; 16]> {
+            let b = text.as_bytes();
+            if b.len() != 36 || [8, 13, 18, 23].iter().any(|&i| b[i] != b'-') {
+                return None;
+            }
+            let digits: Vec<u8> = text
+                .chars()
+                .enumerate()
+                .filter(|(i, _)| ![8, 13, 18, 23].contains(i))
+                .map(|(_, c)| c.to_digit(16).map(|d| d as u8))
+                .collect::<Option<_>>()?;
+            let mut out = [0u8; 16];
+            for (i, pair) in digits.chunks(2).enumerate() {
+                out[i] = pair[0] << 4 | pair[1];
+            }
+            Some(out)
+        }
+        let valid = "8e2e2d2b-17d4-4CBF-938f-98ee46b3cd3f";
+        assert_eq!(Uuid::parse(valid).ok().map(|u| u.0), reference(valid));
+        // Every ASCII character, and a few wider ones, at every position.
+        let replacements = (0u8..0x80).map(char::from).chain(['é', '\u{0660}', '€']);
+        for c in replacements {
+            for at in 0..36 {
+                let mut text: Vec<char> = valid.chars().collect();
+                text[at] = c;
+                let text: String = text.into_iter().collect();
+                assert_eq!(
+                    Uuid::parse(&text).ok().map(|u| u.0),
+                    reference(&text),
+                    "{text}"
+                );
+            }
+        }
     }
 
     #[test]

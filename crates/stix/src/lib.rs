@@ -18,4 +18,6 @@ pub mod validate;
 pub use finding::{Finding, Severity};
 pub use identifier::{Identifier, Uuid};
 pub use timestamp::Timestamp;
-pub use validate::{validate_document, validate_document_observed, validate_object};
+pub use validate::{
+    Validated, validate_bytes, validate_document, validate_document_observed, validate_object,
+};

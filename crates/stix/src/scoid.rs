@@ -3,7 +3,8 @@
 //! object's ID contributing properties.
 
 use crate::identifier::{SCO_NAMESPACE, Uuid};
-use crate::json::{Object, Value, canonical};
+use crate::json::canonical::canonical_members_into;
+use crate::json::{Object, Value};
 
 /// Preference order for the single hash that contributes to an id.
 const HASH_PREFERENCE: &[&str] = &["MD5", "SHA-1", "SHA-256", "SHA-512"];
@@ -15,32 +16,42 @@ pub fn deterministic_uuid(
     obj: &Object<'_>,
     contributing: &[&str],
 ) -> Option<Result<Uuid, crate::json::canonical::NotCanonicalizable>> {
-    let mut name = Object::new();
+    // The members are serialised where they are rather than copied into a
+    // new object: this runs for every SCO that is validated.
+    let hashes = match obj.get("hashes") {
+        Some(hashes) if contributing.contains(&"hashes") => Some(one_hash(hashes)?),
+        _ => None,
+    };
+    let mut name: Vec<(&str, &Value<'_>)> = Vec::with_capacity(contributing.len());
     for &prop in contributing {
         let Some(value) = obj.get(prop) else { continue };
         let value = if prop == "hashes" {
-            one_hash(value)?
+            hashes.as_ref()?
         } else {
-            value.clone()
+            value
         };
-        name.insert(prop, value);
+        name.push((prop, value));
     }
     if name.is_empty() {
         return None;
     }
-    Some(canonical(&Value::Object(name)).map(|text| Uuid::new_v5(&SCO_NAMESPACE, text.as_bytes())))
+    let mut text = String::with_capacity(256);
+    Some(
+        canonical_members_into(&mut name, &mut text)
+            .map(|()| Uuid::new_v5(&SCO_NAMESPACE, text.as_bytes())),
+    )
 }
 
 /// `hashes` contributes exactly one hash, by preference order, falling back
 /// to the first one listed.
-fn one_hash<'a>(hashes: &Value<'a>) -> Option<Value<'a>> {
+fn one_hash<'o>(hashes: &'o Value<'_>) -> Option<Value<'o>> {
     let hashes = hashes.as_object()?;
     let (alg, value) = HASH_PREFERENCE
         .iter()
         .find_map(|alg| hashes.get(alg).map(|v| (*alg, v)))
         .or_else(|| hashes.iter().next())?;
     let mut one = Object::new();
-    one.insert(alg.to_owned(), value.clone());
+    one.insert(alg, value.clone());
     Some(Value::Object(one))
 }
 

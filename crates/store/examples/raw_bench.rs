@@ -104,6 +104,7 @@ fn indicator(n: usize) -> NewObject {
         version: modified.into(),
         version_key: 1_714_564_800_000_000,
         json,
+        tlp: 0,
     }
 }
 

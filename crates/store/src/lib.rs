@@ -10,16 +10,21 @@
 //! - **PostgreSQL** ([`postgres`]): for members that run several stateless
 //!   Liaison processes over one database.
 //!
-//! Both keep the laws written on [`liaison_core::store`]; the conformance
-//! suite in `tests/suite/` runs the same checks against each of them.
+//! Both implement [`liaison_core::Store`] and the exchange between member
+//! nodes, [`liaison_core::store::ExchangeStore`], and keep the laws written
+//! on them; the conformance suite in `tests/suite/` runs the same checks
+//! against each of them.
 //!
 //! *Invariants:* every schema is versioned (`schema_version`) and migrations
 //! chain from version 0; a database written by a newer Liaison is refused,
 //! never silently used. Within a collection `date_added` is allocated under
 //! a per-collection write lock, so it is unique and increases in commit
-//! order even with several processes writing. Passwords in connection
+//! order even with several processes writing. Per peer, outbox sequence
+//! numbers are allocated under a per-peer lock held to commit, so they
+//! start at 1 and increase in commit order likewise. Passwords in connection
 //! strings never appear in errors, logs or `Debug` output.
 
+mod exchange;
 mod open;
 mod plan;
 pub mod postgres;
@@ -33,4 +38,4 @@ pub use sqlite::SqliteStore;
 
 /// The schema version this build of Liaison writes and understands, the
 /// same for both back ends (their migrations are numbered alike).
-pub const SCHEMA_VERSION: i64 = 1;
+pub const SCHEMA_VERSION: i64 = 2;

@@ -59,6 +59,15 @@ pub(crate) struct Plan<'a> {
     pub unset_last: Vec<&'a str>,
 }
 
+/// What an add did, inside the transaction that did it: the status to
+/// report, and the outcome of each valid item in request order (share and
+/// receive decide their messages from these).
+#[derive(Debug)]
+pub(crate) struct Added {
+    pub status: liaison_core::status::Status,
+    pub outcomes: Vec<AddOutcome>,
+}
+
 impl Plan<'_> {
     /// The collection's new `last_date_added`, when anything is inserted.
     pub fn last_date_added(&self) -> Option<i64> {
@@ -176,6 +185,7 @@ mod tests {
             version: vk.to_string(),
             version_key: vk,
             json: json.into(),
+            tlp: 0,
         }
     }
 

@@ -1,8 +1,11 @@
 //! Encodings both back ends share, so that they store the same things the
-//! same way: status details as JSON text, enumerations as their names, and
-//! unsigned counts in signed 64-bit columns.
+//! same way: status details as JSON text, enumerations (states, roles,
+//! clearances, message kinds) as their names, and unsigned counts and
+//! positions in signed 64-bit columns.
 
 use liaison_core::StoreError;
+use liaison_core::exchange::{MessageKind, ObjectKey};
+use liaison_core::federation::Clearance;
 use liaison_core::status::{StatusDetail, StatusState};
 use liaison_core::users::Role;
 use serde_json::{Map, Value};
@@ -57,6 +60,41 @@ pub(crate) fn state_from_str(s: &str) -> Result<StatusState, StoreError> {
         other => Err(StoreError::Corrupt(format!(
             "unknown status state '{other}'"
         ))),
+    }
+}
+
+pub(crate) fn clearance_from_str(s: &str) -> Result<Clearance, StoreError> {
+    s.parse()
+        .map_err(|_| StoreError::Corrupt(format!("unknown clearance '{s}' stored")))
+}
+
+pub(crate) fn kind_from_str(s: &str) -> Result<MessageKind, StoreError> {
+    MessageKind::parse(s)
+        .ok_or_else(|| StoreError::Corrupt(format!("unknown message kind '{s}' stored")))
+}
+
+/// An outbox position as a bound for a signed column: nothing is stored
+/// beyond `i64::MAX`, so larger positions mean "after everything".
+pub(crate) fn position(value: u64) -> i64 {
+    i64::try_from(value).unwrap_or(i64::MAX)
+}
+
+/// `LIMIT` for at most `limit` rows.
+pub(crate) fn row_limit(limit: usize) -> i64 {
+    i64::try_from(limit).unwrap_or(i64::MAX)
+}
+
+/// The object key of a stored message or record: both columns or neither.
+pub(crate) fn object_key(
+    id: Option<String>,
+    version_key: Option<i64>,
+) -> Result<Option<ObjectKey>, StoreError> {
+    match (id, version_key) {
+        (Some(id), Some(version_key)) => Ok(Some(ObjectKey { id, version_key })),
+        (None, None) => Ok(None),
+        _ => Err(StoreError::Corrupt(
+            "an outbox row has an object id without a version, or the reverse".into(),
+        )),
     }
 }
 
@@ -128,5 +166,15 @@ mod tests {
         assert_eq!(fetch_limit(0), 1);
         assert_eq!(fetch_limit(usize::MAX), i64::MAX);
         assert!(state_from_str("done").is_err());
+        assert!(matches!(
+            clearance_from_str("root"),
+            Err(StoreError::Corrupt(_))
+        ));
+        assert_eq!(clearance_from_str("red"), Ok(Clearance::Red));
+        assert!(matches!(kind_from_str("gift"), Err(StoreError::Corrupt(_))));
+        assert_eq!(position(u64::MAX), i64::MAX);
+        assert_eq!(row_limit(usize::MAX), i64::MAX);
+        assert!(object_key(Some("x".into()), None).is_err());
+        assert_eq!(object_key(None, None), Ok(None));
     }
 }

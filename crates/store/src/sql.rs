@@ -87,6 +87,8 @@ pub(crate) struct Selection<'a> {
     pub types: &'a [String],
     pub versions: &'a VersionFilter,
     pub spec_versions: &'a [String],
+    /// Only versions whose TLP rank is at most this.
+    pub max_tlp: Option<u8>,
 }
 
 impl Selection<'_> {
@@ -111,6 +113,15 @@ impl Selection<'_> {
         }
         if !self.types.is_empty() {
             conditions.push(sql.one_of("o.type", self.types));
+        }
+        if let Some(max) = self.max_tlp {
+            let p = sql.bind(Param::Int(i64::from(max)));
+            // PostgreSQL would infer the parameter's type from the SMALLINT
+            // column; the cast keeps every integer parameter an int8.
+            conditions.push(match sql.dialect {
+                Dialect::Sqlite => format!("o.tlp <= {p}"),
+                Dialect::Postgres => format!("o.tlp <= {p}::int8"),
+            });
         }
         // Bound once, used again by the first/last subqueries.
         let spec = (!self.spec_versions.is_empty())
@@ -238,6 +249,7 @@ mod tests {
             types: &types,
             versions: &versions,
             spec_versions: &spec,
+            max_tlp: None,
         };
         let sql = select_page(Dialect::Postgres, &selection, 11, false);
         let subquery = |f: &str| {
@@ -306,6 +318,34 @@ mod tests {
     }
 
     #[test]
+    fn tlp_ceilings_are_written_per_dialect() {
+        let all = VersionFilter::All;
+        let selection = Selection {
+            collection: 1,
+            added_after: None,
+            ids: &[],
+            types: &[],
+            versions: &all,
+            spec_versions: &[],
+            max_tlp: Some(2),
+        };
+        let pg = select_page(Dialect::Postgres, &selection, 5, true);
+        assert!(
+            pg.text
+                .contains("WHERE o.collection = $1 AND o.tlp <= $2::int8 ORDER BY"),
+            "{}",
+            pg.text
+        );
+        assert_eq!(pg.params[1], Param::Int(2));
+        let sqlite = select_page(Dialect::Sqlite, &selection, 5, true);
+        assert!(
+            sqlite.text.contains("AND o.tlp <= ?2 ORDER BY"),
+            "{}",
+            sqlite.text
+        );
+    }
+
+    #[test]
     fn deletes_use_the_id_index() {
         let ids = texts(&["a"]);
         let all = VersionFilter::All;
@@ -316,6 +356,7 @@ mod tests {
             types: &[],
             versions: &all,
             spec_versions: &[],
+            max_tlp: None,
         };
         assert_eq!(
             delete_versions(Dialect::Sqlite, &selection).text,

@@ -115,6 +115,23 @@ impl Backend for PgBackend {
             .unwrap();
     }
 
+    fn v1_schema(&self) -> &'static str {
+        suite::v1::POSTGRES
+    }
+
+    async fn fail_inserts(&self, table: &str, column: &str, value: &str) {
+        self.execute(&format!(
+            "CREATE FUNCTION fail_{table}() RETURNS trigger LANGUAGE plpgsql AS $$
+             BEGIN
+                 IF NEW.{column} = '{value}' THEN RAISE EXCEPTION 'injected failure'; END IF;
+                 RETURN NEW;
+             END $$;
+             CREATE TRIGGER fail_{table} BEFORE INSERT ON {table}
+                 FOR EACH ROW EXECUTE FUNCTION fail_{table}();"
+        ))
+        .await;
+    }
+
     async fn cleanup(&self) {
         let sql = format!("DROP DATABASE IF EXISTS {} WITH (FORCE)", self.name);
         if let Err(e) = connect(&self.server).await.batch_execute(&sql).await {

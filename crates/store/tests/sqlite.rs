@@ -71,6 +71,19 @@ impl Backend for SqliteBackend {
         self.connection().execute_batch(sql).unwrap();
     }
 
+    fn v1_schema(&self) -> &'static str {
+        suite::v1::SQLITE
+    }
+
+    async fn fail_inserts(&self, table: &str, column: &str, value: &str) {
+        self.connection()
+            .execute_batch(&format!(
+                "CREATE TRIGGER fail_{table} BEFORE INSERT ON {table} WHEN NEW.{column} = '{value}'
+                 BEGIN SELECT RAISE(ABORT, 'injected failure'); END;"
+            ))
+            .unwrap();
+    }
+
     async fn cleanup(&self) {
         let _ = std::fs::remove_dir_all(&self.dir);
     }

@@ -242,6 +242,7 @@ impl Filters {
                 scope.endpoint,
                 FilterEndpoint::Manifest | FilterEndpoint::Versions
             ),
+            max_tlp: None,
         })
     }
 

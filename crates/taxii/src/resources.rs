@@ -151,7 +151,16 @@ pub fn envelope_json<'a>(
     next: Option<&str>,
     objects: impl IntoIterator<Item = &'a str>,
 ) -> String {
-    let mut out = String::from("{");
+    // Sized up front: a page of 1,000 stored objects is over a megabyte,
+    // and growing the buffer by doubling would copy it again and again.
+    let objects: Vec<&str> = objects.into_iter().collect();
+    // A string always serialises.
+    let next = next.map(|n| serde_json::to_string(n).unwrap_or_default());
+    let capacity = 40
+        + next.as_ref().map_or(0, String::len)
+        + objects.iter().map(|o| o.len() + 1).sum::<usize>();
+    let mut out = String::with_capacity(capacity);
+    out.push('{');
     let mut comma = false;
     if more {
         out.push_str("\"more\":true");
@@ -162,8 +171,7 @@ pub fn envelope_json<'a>(
             out.push(',');
         }
         out.push_str("\"next\":");
-        // A string always serialises.
-        out.push_str(&serde_json::to_string(next).unwrap_or_default());
+        out.push_str(&next);
         comma = true;
     }
     let mut objects = objects.into_iter().peekable();

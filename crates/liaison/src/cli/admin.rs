@@ -13,6 +13,7 @@ use anyhow::{Context, bail};
 use liaison_core::Store;
 use liaison_core::admin;
 use liaison_core::clock::{Clock, SystemClock};
+use liaison_core::federation::Clearance;
 use liaison_core::users::hash_password;
 use liaison_stix::Timestamp;
 
@@ -71,6 +72,13 @@ pub enum UserCommand {
     },
     /// Delete a user with its tokens and grants.
     Remove { name: String },
+    /// Set which TLP levels a user may read: standard (up to TLP:AMBER),
+    /// amber-strict (adds TLP:AMBER+STRICT) or red (everything).
+    Clearance {
+        name: String,
+        #[arg(value_parser = ["standard", "amber-strict", "red"])]
+        clearance: String,
+    },
     /// List users.
     List,
 }
@@ -125,30 +133,20 @@ pub struct GrantArgs {
 }
 
 /// The node an administration command acts on.
-enum Target {
+pub(crate) enum Target {
     Local(Arc<dyn Store>),
     Remote(RemoteAdmin),
 }
 
 impl TargetArgs {
-    async fn open(&self) -> anyhow::Result<Target> {
+    pub(crate) async fn open(&self) -> anyhow::Result<Target> {
         if let Some(url) = &self.server {
             return Ok(Target::Remote(RemoteAdmin::from_env(
                 url,
                 self.ca_cert.as_deref(),
             )?));
         }
-        let file = match &self.config {
-            Some(path) => ConfigFile::load(path)?,
-            None => ConfigFile::default(),
-        };
-        let data = self
-            .data
-            .clone()
-            .or(file.data)
-            .unwrap_or_else(|| PathBuf::from("./liaison-data"));
-        let database =
-            Database::parse(self.database.as_deref().or(file.database.as_deref()), &data)?;
+        let (_, database) = self.local()?;
         if let Database::Sqlite(path) = &database
             && !path.exists()
         {
@@ -163,9 +161,26 @@ impl TargetArgs {
             .with_context(|| format!("opening the database ({})", database.describe()))?;
         Ok(Target::Local(store))
     }
+
+    /// The data directory and database of a local target (flags first,
+    /// then the configuration file, then the defaults).
+    pub(crate) fn local(&self) -> anyhow::Result<(PathBuf, Database)> {
+        let file = match &self.config {
+            Some(path) => ConfigFile::load(path)?,
+            None => ConfigFile::default(),
+        };
+        let data = self
+            .data
+            .clone()
+            .or(file.data)
+            .unwrap_or_else(|| PathBuf::from("./liaison-data"));
+        let database =
+            Database::parse(self.database.as_deref().or(file.database.as_deref()), &data)?;
+        Ok((data, database))
+    }
 }
 
-fn runtime() -> anyhow::Result<tokio::runtime::Runtime> {
+pub(crate) fn runtime() -> anyhow::Result<tokio::runtime::Runtime> {
     tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()
@@ -248,6 +263,21 @@ pub fn user(target: &TargetArgs, command: UserCommand) -> anyhow::Result<()> {
                     Target::Remote(remote) => remote.remove_user(&name).await?,
                 }
                 println!("removed user {name}");
+            }
+            UserCommand::Clearance { name, clearance } => {
+                let level: Clearance = clearance.parse().map_err(|e| anyhow::anyhow!("{e}"))?;
+                match &target {
+                    Target::Local(store) => {
+                        let mut user = store
+                            .user(&name)
+                            .await?
+                            .with_context(|| format!("no user {name:?}"))?;
+                        user.clearance = level;
+                        store.update_user(&user).await?;
+                    }
+                    Target::Remote(remote) => remote.set_clearance(&name, level.as_str()).await?,
+                }
+                println!("{name} now has clearance {level}");
             }
             UserCommand::List => {
                 let users = match &target {

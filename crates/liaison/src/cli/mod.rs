@@ -1,6 +1,11 @@
 //! Command-line interface: argument parsing and dispatch to subcommands.
 
 mod admin;
+mod agreement;
+mod council;
+mod exchange;
+mod ledger;
+mod member;
 mod remote;
 mod serve;
 mod validate;
@@ -52,6 +57,48 @@ enum Command {
         #[command(flatten)]
         args: admin::GrantArgs,
     },
+    /// This node's member identity: signing key, TLS certificate, member card.
+    Member {
+        #[command(flatten)]
+        data: member::DataArgs,
+        #[command(subcommand)]
+        command: member::Command,
+    },
+    /// Found a commonwealth: draft, sign, verify and adopt its agreement.
+    Agreement {
+        #[command(subcommand)]
+        command: agreement::Command,
+    },
+    /// Share STIX with other members: all, or named ones.
+    Share(exchange::ShareArgs),
+    /// Accept an object received from another member (tell its originator
+    /// it is read and taken into work).
+    Accept(exchange::AcceptArgs),
+    /// React to an object received from another member (seen, blocked,
+    /// ...); the reaction goes to its originator.
+    React(exchange::ReactArgs),
+    /// Where an object this node shared stands, per recipient: queued,
+    /// delivered, accepted, reactions.
+    Status(exchange::StatusArgs),
+    /// The council: propose admissions, suspensions, reinstatements,
+    /// expulsions and amendments; vote; list proposals.
+    Council {
+        #[command(flatten)]
+        target: admin::TargetArgs,
+        #[command(subcommand)]
+        command: council::Command,
+    },
+    /// Send objects this node shared with all earlier to one member
+    /// (typically one just admitted).
+    Resend(council::ResendArgs),
+    /// The council's ledger: show it, verify it from the founding
+    /// agreement, export it for a candidate.
+    Ledger {
+        #[command(flatten)]
+        target: admin::TargetArgs,
+        #[command(subcommand)]
+        command: ledger::Command,
+    },
 }
 
 /// Exit status for bad usage or unreadable input.
@@ -77,6 +124,15 @@ pub fn run() -> ExitCode {
         Command::Token { target, command } => admin::token(&target, command),
         Command::Collection { target, command } => admin::collection(&target, command),
         Command::Grant { target, args } => admin::grant(&target, args),
+        Command::Member { data, command } => member::run(&data, command),
+        Command::Agreement { command } => agreement::run(command),
+        Command::Share(args) => exchange::share(&args),
+        Command::Accept(args) => exchange::accept(&args),
+        Command::React(args) => exchange::react(&args),
+        Command::Status(args) => exchange::status(&args),
+        Command::Council { target, command } => council::run(&target, command),
+        Command::Ledger { target, command } => ledger::run(&target, command),
+        Command::Resend(args) => council::resend(&args),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

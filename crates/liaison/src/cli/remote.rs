@@ -42,18 +42,37 @@ impl RemoteAdmin {
         if base.starts_with("https://") {
             let cert = ca_cert.context("an https --server needs --ca-cert FILE: the node's certificate (tls/cert.pem in its data directory)")?;
             builder = builder.tls_backend_preconfigured(pin::client_config_for_cert_file(cert)?);
-        } else if !base.starts_with("http://") {
+        } else if base.starts_with("http://") {
+            // reqwest is built without a default TLS provider
+            // (`rustls-no-provider`), and building any client, even one that
+            // only speaks plain HTTP, panics without one.
+            let _ = rustls::crypto::ring::default_provider().install_default();
+        } else {
             bail!("--server must be an http:// or https:// URL");
         }
         let client = builder.build().context("building the HTTP client")?;
         Ok(RemoteAdmin { base, client, auth })
     }
 
-    async fn call(
+    /// Calls `/admin/v1{path}` with an optional JSON body; returns the
+    /// JSON answer (`null` when empty), or the node's error message.
+    pub(crate) async fn call(
         &self,
         method: reqwest::Method,
         path: &str,
         body: Option<Value>,
+    ) -> anyhow::Result<Value> {
+        self.call_text(method, path, body.map(|b| b.to_string()))
+            .await
+    }
+
+    /// [`Self::call`] with a body that is already JSON text (sent as is, so
+    /// that STIX objects keep their exact bytes).
+    pub(crate) async fn call_text(
+        &self,
+        method: reqwest::Method,
+        path: &str,
+        body: Option<String>,
     ) -> anyhow::Result<Value> {
         let url = format!("{}/admin/v1{path}", self.base);
         let mut request = self.client.request(method, &url);
@@ -62,7 +81,9 @@ impl RemoteAdmin {
             Auth::Basic { user, password } => request.basic_auth(user, Some(password)),
         };
         if let Some(body) = body {
-            request = request.json(&body);
+            request = request
+                .header(reqwest::header::CONTENT_TYPE, "application/json")
+                .body(body);
         }
         let response = request
             .send()
@@ -221,6 +242,17 @@ impl RemoteAdmin {
             .collect())
     }
 
+    /// Sets which TLP levels `name` may read.
+    pub async fn set_clearance(&self, name: &str, clearance: &str) -> anyhow::Result<()> {
+        self.call(
+            reqwest::Method::PUT,
+            &format!("/users/{}/clearance", segment(name)),
+            Some(json!({ "clearance": clearance })),
+        )
+        .await
+        .map(drop)
+    }
+
     pub async fn set_grant(
         &self,
         user: &str,
@@ -248,7 +280,7 @@ fn field(v: &Value, key: &str) -> String {
 }
 
 /// Percent-encodes a URL path segment.
-fn segment(s: &str) -> String {
+pub(crate) fn segment(s: &str) -> String {
     s.bytes()
         .map(|b| match b {
             b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'.' | b'_' | b'~' => {

@@ -6,6 +6,15 @@ use std::time::Duration;
 
 use anyhow::Context;
 use liaison_core::clock::{Clock, SystemClock};
+use liaison_core::council::LedgerMembership;
+use liaison_core::exchange_ops::{
+    CARD_FILE, MembershipSource, NodeIdentity, SIGNING_KEY_FILE, ensure_collections,
+};
+use liaison_core::federation::{EndpointPolicy, Standing};
+use liaison_server::federation::tls::NodeCertificate;
+use liaison_server::federation::{
+    Federation, FederationSettings, MemberFiles, WorkerSettings, Workers,
+};
 
 use crate::bootstrap::{self, ADMIN_PASSWORD_ENV, ADMIN_USER};
 use crate::config::{ConfigFile, LogFormat, Settings};
@@ -100,6 +109,9 @@ async fn serve(settings: Settings) -> anyhow::Result<()> {
     announce_first_start(&created);
 
     let tls = tls::server_config(&settings.transport, &settings.data)?;
+    // Before the "listening" line: from then on a SIGTERM must shut down
+    // gracefully, never kill by the default action.
+    let signals = Signals::install();
     let listener = tokio::net::TcpListener::bind(settings.listen)
         .await
         .with_context(|| format!("cannot listen on {}", settings.listen))?;
@@ -118,17 +130,133 @@ async fn serve(settings: Settings) -> anyhow::Result<()> {
         }
     }
 
-    let state = liaison_server::AppState::new(store, clock, server_settings(&settings));
+    let own_certificate = tls::node_certificate(&settings.transport, &settings.data)?;
+    let mut state = liaison_server::AppState::new(store, clock, server_settings(&settings));
+    if let Some(federation) = load_federation(
+        state.store.as_ref(),
+        &settings.data,
+        own_certificate.as_ref(),
+        state.clock.clone(),
+    )
+    .await?
+    {
+        state = state.with_federation(federation);
+    }
+    let workers = match (&state.federation, &own_certificate) {
+        (Some(_), Some(own)) => Some(Workers::start(&state, own, WorkerSettings::default())?),
+        _ => None,
+    };
     let grace = Duration::from_secs(settings.shutdown_grace_seconds);
     liaison_server::serve(
         listener,
         tls.map(|(config, _)| config),
         state,
-        shutdown_signal(grace),
+        shutdown_signal(grace, signals),
     )
     .await?;
+    if let Some(workers) = workers {
+        workers.stop().await;
+    }
     tracing::info!("Liaison stopped");
     Ok(())
+}
+
+/// The node as a member of its commonwealth, when the data directory holds
+/// a member identity ([`SIGNING_KEY_FILE`], [`CARD_FILE`]) and the store an
+/// adopted agreement; otherwise `None` and the node is a plain TAXII
+/// server. Replays the council's ledger from the store (the membership),
+/// checks that the node's card is its current card there (finishing a key
+/// rotation a stop interrupted), and creates the exchange collections
+/// that are missing.
+async fn load_federation(
+    store: &dyn liaison_core::Store,
+    data: &std::path::Path,
+    own_certificate: Option<&NodeCertificate>,
+    clock: Arc<dyn Clock>,
+) -> anyhow::Result<Option<Arc<Federation>>> {
+    let key_path = data.join(SIGNING_KEY_FILE);
+    if !key_path.exists() {
+        return Ok(None);
+    }
+    let Some(mut node) = load_identity(store, data).await? else {
+        tracing::info!("member identity found but no agreement adopted: serving TAXII only");
+        return Ok(None);
+    };
+    let Some(own_certificate) = own_certificate else {
+        tracing::warn!(
+            "federation needs TLS (peers authenticate by certificate): serving TAXII only"
+        );
+        return Ok(None);
+    };
+    let served = own_certificate
+        .chain
+        .first()
+        .map(liaison_server::federation::tls::fingerprint)
+        .unwrap_or_default();
+    if served != node.tls_fingerprint() {
+        tracing::warn!(served = %served, card = %node.tls_fingerprint(), "the TLS certificate served is not the one in the member card: peers will refuse this node");
+    }
+    let council = LedgerMembership::load(
+        store,
+        node.agreement(),
+        node.name(),
+        EndpointPolicy::HttpsOnly,
+        clock,
+        node.max_skew(),
+    )
+    .await
+    .context("replaying the council's ledger (see `liaison ledger verify`)")?;
+    let files = MemberFiles::new(data);
+    if let Err(mismatch) = council.check_identity(node.card()) {
+        let current = council
+            .membership()
+            .get(node.name())
+            .map(|m| m.card.clone());
+        let recovered = match &current {
+            Some(card) => files.recover(card).context("finishing a key rotation")?,
+            None => false,
+        };
+        if !recovered {
+            return Err(mismatch.into());
+        }
+        tracing::warn!("finished a key rotation interrupted by a stop");
+        node = load_identity(store, data)
+            .await?
+            .context("the adopted commonwealth went away")?;
+        council.check_identity(node.card())?;
+    }
+    let node = node.with_previous_key(files.previous_key()?);
+    match council.membership().standing(node.name()) {
+        Some(Standing::Good) | None => {}
+        Some(standing) => {
+            tracing::warn!(member = %node.name(), standing = %standing, "this member is not in good standing: peers refuse its requests and send it nothing")
+        }
+    }
+    let created = ensure_collections(store, &node, &council.members()).await?;
+    for collection in &created {
+        tracing::info!(alias = ?collection.alias, "created exchange collection");
+    }
+    tracing::info!(member = %node.name(), commonwealth = %node.commonwealth(), acts = council.with_ledger(|l| l.len()), "member of the commonwealth");
+    Ok(Some(Arc::new(Federation::with_council(
+        Arc::new(node),
+        Arc::new(council),
+        Some(files),
+        FederationSettings::default(),
+    ))))
+}
+
+/// The node's identity from its member files and the adopted agreement;
+/// `None` when none is adopted.
+async fn load_identity(
+    store: &dyn liaison_core::Store,
+    data: &std::path::Path,
+) -> anyhow::Result<Option<NodeIdentity>> {
+    let read = |file: &str| {
+        let path = data.join(file);
+        std::fs::read_to_string(&path).with_context(|| format!("cannot read {}", path.display()))
+    };
+    let (key, card) = (read(SIGNING_KEY_FILE)?, read(CARD_FILE)?);
+    Ok(NodeIdentity::load(store, &key, &card, EndpointPolicy::HttpsOnly).await?)
 }
 
 fn server_settings(settings: &Settings) -> liaison_server::Settings {
@@ -161,8 +289,8 @@ fn announce_first_start(created: &bootstrap::Created) {
 
 /// Resolves on SIGINT or SIGTERM. After the signal, in-flight requests get
 /// `grace` to finish; a second signal stops at once.
-async fn shutdown_signal(grace: Duration) {
-    wait_for_signal().await;
+async fn shutdown_signal(grace: Duration, mut signals: Signals) {
+    signals.recv().await;
     tracing::info!(
         grace_seconds = grace.as_secs(),
         "shutting down: finishing in-flight requests"
@@ -170,25 +298,38 @@ async fn shutdown_signal(grace: Duration) {
     tokio::spawn(async move {
         tokio::select! {
             () = tokio::time::sleep(grace) => tracing::warn!("grace period over; stopping"),
-            () = wait_for_signal() => tracing::warn!("second signal; stopping"),
+            () = signals.recv() => tracing::warn!("second signal; stopping"),
         }
         std::process::exit(1);
     });
 }
 
-async fn wait_for_signal() {
-    use tokio::signal::unix::{SignalKind, signal};
-    let (Ok(mut term), Ok(mut int)) = (
-        signal(SignalKind::terminate()),
-        signal(SignalKind::interrupt()),
-    ) else {
-        // Without signal handlers the node can only be killed, which loses
-        // nothing acknowledged; keep serving.
-        return std::future::pending().await;
-    };
-    tokio::select! {
-        _ = term.recv() => {}
-        _ = int.recv() => {}
+/// SIGTERM and SIGINT, caught from the moment this is made (a signal that
+/// arrives before anyone waits is kept, not lost to the default action).
+struct Signals(Option<(tokio::signal::unix::Signal, tokio::signal::unix::Signal)>);
+
+impl Signals {
+    fn install() -> Signals {
+        use tokio::signal::unix::{SignalKind, signal};
+        Signals(
+            signal(SignalKind::terminate())
+                .ok()
+                .zip(signal(SignalKind::interrupt()).ok()),
+        )
+    }
+
+    async fn recv(&mut self) {
+        match &mut self.0 {
+            Some((term, int)) => {
+                tokio::select! {
+                    _ = term.recv() => {}
+                    _ = int.recv() => {}
+                }
+            }
+            // Without signal handlers the node can only be killed, which
+            // loses nothing acknowledged; keep serving.
+            None => std::future::pending().await,
+        }
     }
 }
 

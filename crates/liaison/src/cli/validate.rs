@@ -9,8 +9,8 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::time::{Duration, Instant};
 
-use liaison_stix::json::{self, Object, Value};
-use liaison_stix::{Finding, Severity, validate_document_observed};
+use liaison_stix::json::{Object, Value};
+use liaison_stix::{Finding, Severity};
 
 use super::EXIT_USAGE;
 
@@ -54,10 +54,13 @@ pub fn run(args: &Args) -> ExitCode {
         }
     };
     let mut progress = Progress::new(inputs.len());
+    // One buffer for every file: a fresh allocation per file would be
+    // mapped (and zero-filled by the kernel) page by page each time.
+    let mut buffer = Vec::new();
     let reports: Vec<FileReport> = inputs
         .iter()
         .map(|input| {
-            let report = validate_input(input, &mut progress);
+            let report = validate_input(input, &mut buffer, &mut progress);
             progress.file_done(report.objects);
             report
         })
@@ -65,7 +68,8 @@ pub fn run(args: &Args) -> ExitCode {
     progress.finish();
 
     let stdout = std::io::stdout();
-    let mut out = std::io::BufWriter::new(stdout.lock());
+    // Large writes: a run over a big corpus can print many thousand lines.
+    let mut out = std::io::BufWriter::with_capacity(1 << 16, stdout.lock());
     let written = if args.json {
         write_json(&mut out, &reports)
     } else {
@@ -118,27 +122,21 @@ fn walk(dir: &Path, files: &mut Vec<PathBuf>) -> std::io::Result<()> {
     Ok(())
 }
 
-fn validate_input(input: &Input, progress: &mut Progress) -> FileReport {
-    let (name, bytes) = match input {
-        Input::Stdin => {
-            let mut bytes = Vec::new();
-            let read = std::io::stdin()
-                .lock()
-                .read_to_end(&mut bytes)
-                .map(|_| bytes);
-            ("-".to_owned(), read)
-        }
-        Input::File(path) => (path.display().to_string(), std::fs::read(path)),
+fn validate_input(input: &Input, buffer: &mut Vec<u8>, progress: &mut Progress) -> FileReport {
+    buffer.clear();
+    let (name, read) = match input {
+        Input::Stdin => ("-".to_owned(), std::io::stdin().lock().read_to_end(buffer)),
+        Input::File(path) => (path.display().to_string(), read_file(path, buffer)),
     };
-    match bytes {
+    match read {
         Err(e) => FileReport {
             name,
             objects: 0,
             findings: Err(format!("cannot read: {e}")),
         },
-        Ok(bytes) => {
+        Ok(_) => {
             let (objects, findings) =
-                validate_bytes(&bytes, &mut |done, _| progress.object_done(done));
+                validate_bytes(buffer, &mut |done| progress.object_done(done));
             FileReport {
                 name,
                 objects,
@@ -148,9 +146,17 @@ fn validate_input(input: &Input, progress: &mut Progress) -> FileReport {
     }
 }
 
+/// Appends the whole file to `buffer`, growing it once to the file's size.
+fn read_file(path: &Path, buffer: &mut Vec<u8>) -> std::io::Result<usize> {
+    let mut file = std::fs::File::open(path)?;
+    let size = file.metadata().map_or(0, |m| m.len());
+    buffer.reserve(usize::try_from(size).unwrap_or(0));
+    file.read_to_end(buffer)
+}
+
 /// Parses and validates one document; returns how many objects it holds.
-fn validate_bytes(bytes: &[u8], observer: &mut dyn FnMut(usize, usize)) -> (usize, Vec<Finding>) {
-    match json::parse_bytes(bytes) {
+fn validate_bytes(bytes: &[u8], observer: &mut dyn FnMut(usize)) -> (usize, Vec<Finding>) {
+    match liaison_stix::validate_bytes(bytes, observer) {
         Err(e) => {
             let finding = Finding {
                 severity: Severity::Error,
@@ -160,21 +166,7 @@ fn validate_bytes(bytes: &[u8], observer: &mut dyn FnMut(usize, usize)) -> (usiz
             };
             (0, vec![finding])
         }
-        Ok(document) => (
-            count_objects(&document),
-            validate_document_observed(&document, observer),
-        ),
-    }
-}
-
-fn count_objects(document: &Value<'_>) -> usize {
-    match document {
-        Value::Array(items) => items.len(),
-        Value::Object(o) if o.get("type").and_then(Value::as_str) == Some("bundle") => o
-            .get("objects")
-            .and_then(Value::as_array)
-            .map_or(0, <[_]>::len),
-        _ => 1,
+        Ok(validated) => (validated.objects, validated.findings),
     }
 }
 
@@ -183,18 +175,20 @@ fn write_text(out: &mut impl Write, reports: &[FileReport]) -> std::io::Result<(
         match &report.findings {
             Err(message) => writeln!(out, "{}: {message}", report.name)?,
             Ok(findings) => {
+                // `name: path: warning: message`, written piece by piece
+                // (a large corpus can yield many thousand lines).
                 for f in findings {
-                    let location = if f.path.is_empty() {
-                        String::new()
-                    } else {
-                        format!("{}: ", f.path)
-                    };
-                    let level = if f.severity == Severity::Warning {
-                        "warning: "
-                    } else {
-                        ""
-                    };
-                    writeln!(out, "{}: {location}{level}{}", report.name, f.message)?;
+                    out.write_all(report.name.as_bytes())?;
+                    out.write_all(b": ")?;
+                    if !f.path.is_empty() {
+                        out.write_all(f.path.as_bytes())?;
+                        out.write_all(b": ")?;
+                    }
+                    if f.severity == Severity::Warning {
+                        out.write_all(b"warning: ")?;
+                    }
+                    out.write_all(f.message.as_bytes())?;
+                    out.write_all(b"\n")?;
                 }
             }
         }

@@ -1,8 +1,13 @@
 //! Test kit shared by the binary's integration tests: temporary folders and a
-//! way to run the real `liaison` binary and collect what it did.
+//! way to run the real `liaison` binary and collect what it did; [`node`]
+//! runs `liaison serve` as a child process (`TestNode`) for end-to-end tests;
+//! [`commonwealth`] founds several of them into one commonwealth.
 //!
 //! Each test file includes it with `mod support;` and uses what it needs.
 #![allow(dead_code)]
+
+pub mod commonwealth;
+pub mod node;
 
 use std::ffi::OsStr;
 use std::io::Write;

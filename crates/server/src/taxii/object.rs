@@ -6,6 +6,9 @@ use axum::http::StatusCode;
 use axum::response::Response;
 
 use liaison_core::access;
+use liaison_core::objects::{ObjectQuery, VersionFilter};
+use liaison_core::users::User;
+use liaison_stix::tlp::Tlp;
 use liaison_taxii::resources::{Versions, envelope_json};
 use liaison_taxii::{FilterEndpoint, Filters, Scope};
 
@@ -29,13 +32,35 @@ fn scope<'a>(v: &'a Visible, endpoint: FilterEndpoint, object: &'a str) -> Scope
     }
 }
 
-/// 404 unless the collection holds some version of `object`.
-async fn ensure_exists(state: &AppState, v: &Visible, object: &str) -> Result<(), TaxiiError> {
-    if state
-        .store
-        .object_exists(&v.root.name, &v.collection.id, object)
-        .await?
-    {
+/// 404 unless the collection holds some version of `object` that `user`'s
+/// clearance may read: an object hidden by its TLP is answered like an
+/// unknown one, so that its existence is not disclosed either.
+async fn ensure_exists(
+    state: &AppState,
+    user: &User,
+    v: &Visible,
+    object: &str,
+) -> Result<(), TaxiiError> {
+    let limit = crate::federation::taxii::clearance_limit(user);
+    let exists = if limit.is_some_and(|l| l < liaison_core::exchange::tlp_rank(Some(Tlp::Red))) {
+        let query = ObjectQuery {
+            api_root: v.root.name.clone(),
+            collection_id: v.collection.id.clone(),
+            ids: vec![object.to_owned()],
+            versions: VersionFilter::All,
+            limit: 1,
+            manifest_only: true,
+            max_tlp: limit,
+            ..ObjectQuery::default()
+        };
+        !state.store.query_objects(&query).await?.items.is_empty()
+    } else {
+        state
+            .store
+            .object_exists(&v.root.name, &v.collection.id, object)
+            .await?
+    };
+    if exists {
         Ok(())
     } else {
         Err(no_such_object())
@@ -60,12 +85,13 @@ pub async fn get_object(
     access::check_read(v.access).map_err(|d| TaxiiError::denied(d, "read objects"))?;
     let result = query_page(
         &state,
+        &user,
         &scope(&v, FilterEndpoint::Object, &object),
         query.as_deref(),
     )
     .await?;
     if result.page.items.is_empty() {
-        ensure_exists(&state, &v, &object).await?;
+        ensure_exists(&state, &user, &v, &object).await?;
     }
     let objects = result.page.items.iter().map(|o| o.json.as_str());
     let body = envelope_json(result.page.more, result.next.as_deref(), objects);
@@ -94,6 +120,7 @@ pub async fn delete_object(
 ) -> Result<Response, TaxiiError> {
     let v = visible_collection(&state, &user, &root, &id).await?;
     access::check_delete(v.access).map_err(|d| TaxiiError::denied(d, "delete objects"))?;
+    crate::federation::taxii::check_writable(&state, &v.collection)?;
     let filters = Filters::parse(query.as_deref(), FilterEndpoint::Delete)?;
     let request = filters.to_delete(&scope(&v, FilterEndpoint::Delete, &object));
     let removed = state.store.delete_objects(&request).await?;
@@ -126,12 +153,13 @@ pub async fn versions(
     access::check_read(v.access).map_err(|d| TaxiiError::denied(d, "read objects"))?;
     let result = query_page(
         &state,
+        &user,
         &scope(&v, FilterEndpoint::Versions, &object),
         query.as_deref(),
     )
     .await?;
     if result.page.items.is_empty() {
-        ensure_exists(&state, &v, &object).await?;
+        ensure_exists(&state, &user, &v, &object).await?;
     }
     let versions = Versions {
         more: result.page.more,

@@ -11,6 +11,7 @@ use liaison_core::access;
 use liaison_core::ingest::{self, AddRequest};
 use liaison_core::model::new_uuid_v4;
 use liaison_core::objects::{Page, StoredObject};
+use liaison_core::users::User;
 use liaison_stix::json::{self, ParseError, ParseErrorKind};
 use liaison_taxii::media::check_content_type;
 use liaison_taxii::resources::{Manifest, ManifestRecord, StatusResource, envelope_json};
@@ -39,14 +40,19 @@ impl QueryPage {
 }
 
 /// Validates the filters of `raw` for `scope` (400 on any malformed one)
-/// and runs the query, capped at the server's page size.
+/// and runs the query, capped at the server's page size and limited to
+/// what `user`'s clearance may read.
 pub async fn query_page(
     state: &AppState,
+    user: &User,
     scope: &Scope<'_>,
     raw: Option<&str>,
 ) -> Result<QueryPage, TaxiiError> {
     let filters = Filters::parse(raw, scope.endpoint)?;
-    let query = filters.to_query(scope, state.settings.max_page_size)?;
+    let mut query = filters.to_query(scope, state.settings.max_page_size)?;
+    // TLP:AMBER+STRICT and TLP:RED only for users cleared for them, on
+    // every collection (liaison_core::federation::clearance).
+    query.max_tlp = crate::federation::taxii::clearance_limit(user);
     let page = state.store.query_objects(&query).await?;
     let next = match (page.more, page.items.last()) {
         (true, Some(last)) => Some(filters.next_cursor(scope, last.date_added)),
@@ -68,17 +74,28 @@ pub async fn get_objects(
     TaxiiPath((root, id)): TaxiiPath<(String, String)>,
     RawQuery(query): RawQuery,
 ) -> Result<Response, TaxiiError> {
+    // Stage timings, logged at debug level (bench/taxii.sh reads them).
+    let t0 = std::time::Instant::now();
     let v = visible_collection(&state, &user, &root, &id).await?;
     access::check_read(v.access).map_err(|d| TaxiiError::denied(d, "read objects"))?;
+    let t_lookup = t0.elapsed();
     let scope = Scope {
         endpoint: FilterEndpoint::Objects,
         api_root: &v.root.name,
         collection_id: &v.collection.id,
         object_id: None,
     };
-    let result = query_page(&state, &scope, query.as_deref()).await?;
+    let result = query_page(&state, &user, &scope, query.as_deref()).await?;
+    let t_query = t0.elapsed();
     let objects = result.page.items.iter().map(|o| o.json.as_str());
     let body = envelope_json(result.page.more, result.next.as_deref(), objects);
+    let t_body = t0.elapsed();
+    tracing::debug!(
+        lookup_us = t_lookup.as_micros() as u64,
+        query_us = (t_query - t_lookup).as_micros() as u64,
+        body_us = (t_body - t_query).as_micros() as u64,
+        "get objects timing"
+    );
     Ok(with_date_added(
         taxii_response(StatusCode::OK, body),
         result.first_last(),
@@ -105,7 +122,7 @@ pub async fn manifest(
         collection_id: &v.collection.id,
         object_id: None,
     };
-    let result = query_page(&state, &scope, query.as_deref()).await?;
+    let result = query_page(&state, &user, &scope, query.as_deref()).await?;
     let manifest = Manifest {
         more: result.page.more,
         next: result.next.clone(),
@@ -139,8 +156,12 @@ pub async fn add_objects(
     headers: HeaderMap,
     body: Body,
 ) -> Result<Response, TaxiiError> {
+    // Stage timings, logged at debug level (bench/taxii.sh reads them).
+    let t0 = std::time::Instant::now();
     let v = visible_collection(&state, &user, &root, &id).await?;
     access::check_write(v.access).map_err(|d| TaxiiError::denied(d, "add objects"))?;
+    crate::federation::taxii::check_writable(&state, &v.collection)?;
+    let t_lookup = t0.elapsed();
     let content_type = headers
         .get(CONTENT_TYPE)
         .map(|v| v.to_str().unwrap_or("(not visible ASCII)"));
@@ -156,6 +177,11 @@ pub async fn add_objects(
                 TaxiiError::BadRequest("the request body could not be read".into())
             }
         })?;
+    let t_read = t0.elapsed();
+    // `to-all` and `to-<member>`: adding is sharing with that audience.
+    if let Some(audience) = crate::federation::taxii::outbound_audience(&state, &v.collection) {
+        return crate::federation::taxii::share_posted(&state, &user, audience, &bytes).await;
+    }
     let (root_name, collection_id, owner) = (v.root.name, v.collection.id, user.name);
     let (status_id, now) = (new_uuid_v4(), state.clock.now_micros());
     // Parsing and validating a large envelope is CPU work: keep it off the
@@ -174,9 +200,20 @@ pub async fn add_objects(
     })
     .await
     .map_err(|_| TaxiiError::Internal)??;
+    let t_prepare = t0.elapsed();
     let status = state.store.add_objects(request).await?;
+    let t_store = t0.elapsed();
     let body =
         serde_json::to_string(&StatusResource::from(&status)).map_err(|_| TaxiiError::Internal)?;
+    let t_status = t0.elapsed();
+    tracing::debug!(
+        lookup_us = t_lookup.as_micros() as u64,
+        read_us = (t_read - t_lookup).as_micros() as u64,
+        prepare_us = (t_prepare - t_read).as_micros() as u64,
+        store_us = (t_store - t_prepare).as_micros() as u64,
+        status_us = (t_status - t_store).as_micros() as u64,
+        "add objects timing"
+    );
     Ok(taxii_response(StatusCode::ACCEPTED, body))
 }
 

@@ -4,10 +4,15 @@
 use std::sync::{Arc, Mutex};
 
 use async_trait::async_trait;
+use liaison_core::exchange::{
+    CommonwealthRecord, FeedbackRow, InboundBatch, MessageOutcome, OutboxMessage, OutboxRow,
+    ProvenanceRow, ShareBatch, ShareOutcome, StoredAct,
+};
 use liaison_core::ingest::AddRequest;
 use liaison_core::model::{ApiRoot, Collection};
 use liaison_core::objects::{DeleteRequest, ObjectQuery, Page, StoredObject};
 use liaison_core::status::Status;
+use liaison_core::store::ExchangeStore;
 use liaison_core::users::{Grant, TokenRecord, User};
 use liaison_core::{Store, StoreError};
 use reqwest::Method;
@@ -135,6 +140,97 @@ impl Store for Breakable {
     async fn delete_token(&self, id: &str) -> Result<(), StoreError> {
         self.check()?;
         self.inner.delete_token(id).await
+    }
+}
+
+#[async_trait]
+impl ExchangeStore for Breakable {
+    async fn adopt_commonwealth(&self, record: &CommonwealthRecord) -> Result<(), StoreError> {
+        self.check()?;
+        self.inner.adopt_commonwealth(record).await
+    }
+    async fn commonwealth(&self) -> Result<Option<CommonwealthRecord>, StoreError> {
+        self.check()?;
+        self.inner.commonwealth().await
+    }
+    async fn insert_act(&self, act: &StoredAct) -> Result<bool, StoreError> {
+        self.check()?;
+        self.inner.insert_act(act).await
+    }
+    async fn acts(&self) -> Result<Vec<StoredAct>, StoreError> {
+        self.check()?;
+        self.inner.acts().await
+    }
+    async fn record_act(
+        &self,
+        act: &StoredAct,
+        outbox: Vec<OutboxMessage>,
+    ) -> Result<(bool, Vec<(String, u64)>), StoreError> {
+        self.check()?;
+        self.inner.record_act(act, outbox).await
+    }
+    async fn share(&self, batch: ShareBatch) -> Result<ShareOutcome, StoreError> {
+        self.check()?;
+        self.inner.share(batch).await
+    }
+    async fn receive(&self, batch: InboundBatch) -> Result<Vec<MessageOutcome>, StoreError> {
+        self.check()?;
+        self.inner.receive(batch).await
+    }
+    async fn record_local_feedback(
+        &self,
+        feedback: &FeedbackRow,
+        outbox: Vec<OutboxMessage>,
+    ) -> Result<Vec<(String, u64)>, StoreError> {
+        self.check()?;
+        self.inner.record_local_feedback(feedback, outbox).await
+    }
+    async fn outbox_pending(&self, peer: &str, limit: usize) -> Result<Vec<OutboxRow>, StoreError> {
+        self.check()?;
+        self.inner.outbox_pending(peer, limit).await
+    }
+    async fn outbox_after(
+        &self,
+        peer: &str,
+        after: u64,
+        limit: usize,
+    ) -> Result<Vec<OutboxRow>, StoreError> {
+        self.check()?;
+        self.inner.outbox_after(peer, after, limit).await
+    }
+    async fn mark_delivered(
+        &self,
+        peer: &str,
+        seqs: &[u64],
+        receipts: Vec<FeedbackRow>,
+        at: i64,
+    ) -> Result<(), StoreError> {
+        self.check()?;
+        self.inner.mark_delivered(peer, seqs, receipts, at).await
+    }
+    async fn pulled_up_to(&self, peer: &str) -> Result<u64, StoreError> {
+        self.check()?;
+        self.inner.pulled_up_to(peer).await
+    }
+    async fn prune_nonces(&self, before: i64) -> Result<u64, StoreError> {
+        self.check()?;
+        self.inner.prune_nonces(before).await
+    }
+    async fn provenance_of(&self, object_id: &str) -> Result<Vec<ProvenanceRow>, StoreError> {
+        self.check()?;
+        self.inner.provenance_of(object_id).await
+    }
+    async fn origin_of(&self, object_id: &str) -> Result<Option<String>, StoreError> {
+        self.check()?;
+        self.inner.origin_of(object_id).await
+    }
+    async fn feedback_of(&self, object_id: &str) -> Result<Vec<FeedbackRow>, StoreError> {
+        self.check()?;
+        self.inner.feedback_of(object_id).await
+    }
+    async fn outbox_of_object(&self, object_id: &str) -> Result<Vec<OutboxRow>, StoreError> {
+        self.check()?;
+        self.inner.outbox_of_object(object_id).await
     }
 }
 

@@ -181,6 +181,7 @@ impl TestServer {
                 name: name.into(),
                 role,
                 password_hash: None,
+                clearance: Default::default(),
             })
             .await
             .unwrap();
@@ -197,6 +198,7 @@ impl TestServer {
                 name: name.into(),
                 role,
                 password_hash: Some(hash),
+                clearance: Default::default(),
             })
             .await
             .unwrap();

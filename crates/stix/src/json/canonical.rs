@@ -42,19 +42,30 @@ pub fn canonical_into(value: &Value<'_>, out: &mut String) -> Result<(), NotCano
         }
         Value::Object(object) => {
             let mut members: Vec<_> = object.iter().collect();
-            members.sort_by(|(a, _), (b, _)| utf16_cmp(a, b));
-            out.push('{');
-            for (i, (k, v)) in members.into_iter().enumerate() {
-                if i > 0 {
-                    out.push(',');
-                }
-                write_string(k, out);
-                out.push(':');
-                canonical_into(v, out)?;
-            }
-            out.push('}');
+            canonical_members_into(&mut members, out)?;
         }
     }
+    Ok(())
+}
+
+/// Appends the canonical text of the object made of `members` (whose keys
+/// must be unique), sorting them in place. Callers that pick members out of
+/// other objects can serialise them without first copying them into one.
+pub(crate) fn canonical_members_into(
+    members: &mut [(&str, &Value<'_>)],
+    out: &mut String,
+) -> Result<(), NotCanonicalizable> {
+    members.sort_by(|(a, _), (b, _)| utf16_cmp(a, b));
+    out.push('{');
+    for (i, (k, v)) in members.iter().enumerate() {
+        if i > 0 {
+            out.push(',');
+        }
+        write_string(k, out);
+        out.push(':');
+        canonical_into(v, out)?;
+    }
+    out.push('}');
     Ok(())
 }
 

@@ -13,13 +13,18 @@
 //! that signatures and deterministic identifiers are computed over.
 
 pub mod canonical;
+mod error;
+mod keys;
 mod parse;
+mod scan;
 mod write;
 
 use std::borrow::Cow;
 
 pub use canonical::{canonical, canonical_into, write_es6_number};
-pub use parse::{MAX_DEPTH, ParseError, ParseErrorKind, parse, parse_bytes};
+pub use error::{ParseError, ParseErrorKind};
+pub use parse::{MAX_DEPTH, parse, parse_bytes};
+pub(crate) use parse::{Streamed, parse_streaming};
 
 /// A JSON value that borrows from the text it was parsed from.
 #[derive(Debug, Clone, PartialEq)]
@@ -118,20 +123,23 @@ impl<'a> Object<'a> {
 
     /// The member called `key`.
     pub fn get(&self, key: &str) -> Option<&Value<'a>> {
-        self.members.iter().find(|(k, _)| k == key).map(|(_, v)| v)
+        self.members
+            .iter()
+            .find(|(k, _)| same_key(k, key))
+            .map(|(_, v)| v)
     }
 
     /// Mutable access to the member called `key`.
     pub fn get_mut(&mut self, key: &str) -> Option<&mut Value<'a>> {
         self.members
             .iter_mut()
-            .find(|(k, _)| k == key)
+            .find(|(k, _)| same_key(k, key))
             .map(|(_, v)| v)
     }
 
     /// True when a member called `key` exists.
     pub fn contains_key(&self, key: &str) -> bool {
-        self.members.iter().any(|(k, _)| k == key)
+        self.members.iter().any(|(k, _)| same_key(k, key))
     }
 
     /// Sets `key` to `value`, replacing an existing member in place or
@@ -183,6 +191,16 @@ impl<'a> Object<'a> {
                 .collect(),
         }
     }
+}
+
+/// String equality for member names. Validation looks members up by name
+/// many times per object: nearly every candidate differs in length or first
+/// byte, and names are short enough that comparing them byte by byte here
+/// costs less than a call to `memcmp`.
+#[inline]
+pub(crate) fn same_key(a: &str, b: &str) -> bool {
+    let (a, b) = (a.as_bytes(), b.as_bytes());
+    a.len() == b.len() && a.first() == b.first() && a.iter().zip(b).all(|(x, y)| x == y)
 }
 
 impl<'a> FromIterator<(Cow<'a, str>, Value<'a>)> for Object<'a> {

@@ -3,132 +3,111 @@
 //! bounded so that hostile input cannot exhaust the stack.
 
 use std::borrow::Cow;
-use std::collections::HashSet;
 
-use super::{Number, Object, Value};
+use super::error::{Parsed, error_at, fail_at};
+use super::keys::SeenKeys;
+use super::scan::plain_run_end;
+use super::{Number, Object, ParseError, ParseErrorKind, Value};
 
 /// Deepest nesting of arrays and objects accepted. STIX content nests a few
 /// levels; the bound exists so hostile input cannot overflow the stack.
 pub const MAX_DEPTH: usize = 128;
 
-/// Objects with more members than this check duplicates with a hash set
-/// instead of a linear scan, so a huge object cannot cost quadratic time.
-const LINEAR_DUPLICATE_SCAN: usize = 16;
-
-/// Why a document is not acceptable JSON, and where.
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[error("{kind} at line {line} column {column} (byte {offset})")]
-pub struct ParseError {
-    /// What went wrong.
-    pub kind: ParseErrorKind,
-    /// Byte offset into the input.
-    pub offset: usize,
-    /// 1-based line.
-    pub line: usize,
-    /// 1-based column, counted in characters.
-    pub column: usize,
-}
-
-/// The kinds of JSON syntax error.
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-pub enum ParseErrorKind {
-    /// The input is not UTF-8.
-    #[error("input is not valid UTF-8")]
-    InvalidUtf8,
-    /// The input ended inside a value.
-    #[error("unexpected end of input, expected {0}")]
-    UnexpectedEnd(&'static str),
-    /// A character that cannot start or continue the construct being read.
-    #[error("unexpected character {found:?}, expected {expected}")]
-    Unexpected {
-        /// The character found.
-        found: char,
-        /// What the grammar allowed here.
-        expected: &'static str,
-    },
-    /// A backslash escape that JSON does not define, or a bad `\u` escape.
-    #[error("invalid escape sequence in string: {0}")]
-    InvalidEscape(&'static str),
-    /// A raw control character inside a string.
-    #[error("control character U+{0:04X} must be escaped inside a string")]
-    ControlCharacter(u32),
-    /// Malformed number.
-    #[error("invalid number: {0}")]
-    InvalidNumber(&'static str),
-    /// The same key twice in one object.
-    #[error("duplicate key {0:?} in object")]
-    DuplicateKey(String),
-    /// Nesting deeper than [`MAX_DEPTH`].
-    #[error("nesting deeper than {MAX_DEPTH} levels")]
-    TooDeep,
-    /// Something after the document.
-    #[error("unexpected content after the JSON document")]
-    TrailingContent,
-}
-
 /// Parses a complete JSON document from bytes (which must be UTF-8; a UTF-8
 /// byte-order mark is skipped).
 pub fn parse_bytes(input: &[u8]) -> Result<Value<'_>, ParseError> {
-    match std::str::from_utf8(input) {
-        Ok(text) => parse(text),
-        Err(e) => Err(error_at(
-            input,
-            e.valid_up_to(),
-            ParseErrorKind::InvalidUtf8,
-        )),
-    }
+    parse(utf8(input)?)
 }
 
 /// Parses a complete JSON document (a UTF-8 byte-order mark is skipped).
 pub fn parse(input: &str) -> Result<Value<'_>, ParseError> {
-    let start = if input.starts_with('\u{feff}') { 3 } else { 0 };
-    let mut p = Parser {
-        text: input,
-        bytes: input.as_bytes(),
-        pos: start,
-    };
-    p.skip_ws();
-    let value = p.value(0)?;
-    p.skip_ws();
-    if p.pos < p.bytes.len() {
-        return Err(p.err(ParseErrorKind::TrailingContent));
-    }
-    Ok(value)
+    Ok(Parser::new(input, None).document()?.0)
 }
 
-fn error_at(bytes: &[u8], offset: usize, kind: ParseErrorKind) -> ParseError {
-    let before = &bytes[..offset.min(bytes.len())];
-    let line = before.iter().filter(|&&b| b == b'\n').count() + 1;
-    let line_start = before
-        .iter()
-        .rposition(|&b| b == b'\n')
-        .map_or(0, |i| i + 1);
-    // Count characters, not bytes: continuation bytes are 0b10xxxxxx.
-    let column = before[line_start..]
-        .iter()
-        .filter(|&&b| b & 0xC0 != 0x80)
-        .count()
-        + 1;
-    ParseError {
-        kind,
-        offset,
-        line,
-        column,
-    }
+/// A document read by [`parse_streaming`].
+pub(crate) struct Streamed<'a> {
+    /// The document, where the list handed to the sink is left empty.
+    pub(crate) document: Value<'a>,
+    /// How many values went to the sink; `None` when the document has no
+    /// list of objects to hand over.
+    pub(crate) streamed: Option<usize>,
 }
 
-struct Parser<'a> {
+/// Parses like [`parse_bytes`], but hands the STIX objects of the document to
+/// `sink` one at a time, as soon as each is read, instead of keeping them:
+/// the items of a top-level list, or those of the `objects` list of a
+/// bundle (a top-level object whose `type`, `"bundle"`, comes before its
+/// `objects`, as producers write them). `sink` also gets the name of the
+/// list's member (`""` for a top-level list).
+///
+/// A validator can then check each object while it is still in the
+/// processor's cache, and drop it: a large document is never held whole.
+pub(crate) fn parse_streaming<'a>(
+    input: &'a [u8],
+    sink: &mut dyn FnMut(&'static str, Value<'a>),
+) -> Result<Streamed<'a>, ParseError> {
+    let (document, streamed) = Parser::new(utf8(input)?, Some(sink)).document()?;
+    Ok(Streamed { document, streamed })
+}
+
+fn utf8(input: &[u8]) -> Result<&str, ParseError> {
+    std::str::from_utf8(input)
+        .map_err(|e| error_at(input, e.valid_up_to(), ParseErrorKind::InvalidUtf8))
+}
+
+struct Parser<'a, 's> {
     text: &'a str,
     bytes: &'a [u8],
     pos: usize,
+    /// Takes the objects of the document when streaming (see
+    /// [`parse_streaming`]).
+    sink: Option<&'s mut dyn FnMut(&'static str, Value<'a>)>,
+    /// How many values went to the sink, once a list has been streamed.
+    streamed: Option<usize>,
+    /// Members of the objects being read, innermost object last. An object
+    /// collects its members here and moves them into a vector of exactly
+    /// the right size when it closes: one allocation per object instead of
+    /// a vector grown (and reallocated) member by member.
+    members: Vec<(Cow<'a, str>, Value<'a>)>,
+    /// The same for the items of arrays.
+    items: Vec<Value<'a>>,
 }
 
-impl<'a> Parser<'a> {
-    fn err(&self, kind: ParseErrorKind) -> ParseError {
-        error_at(self.bytes, self.pos, kind)
+impl<'a, 's> Parser<'a, 's> {
+    fn new(text: &'a str, sink: Option<&'s mut dyn FnMut(&'static str, Value<'a>)>) -> Self {
+        Parser {
+            text,
+            bytes: text.as_bytes(),
+            pos: if text.starts_with('\u{feff}') { 3 } else { 0 },
+            sink,
+            streamed: None,
+            members: Vec::new(),
+            items: Vec::new(),
+        }
     }
 
-    fn unexpected(&self, expected: &'static str) -> ParseError {
+    /// Reads the whole document; also returns how many values were
+    /// streamed, if any.
+    fn document(mut self) -> Result<(Value<'a>, Option<usize>), ParseError> {
+        self.skip_ws();
+        let value = if self.sink.is_some() && self.bytes.get(self.pos) == Some(&b'[') {
+            self.stream_list("", 1)
+        } else {
+            self.value(0)
+        };
+        let value = value.map_err(|e| *e)?;
+        self.skip_ws();
+        if self.pos < self.bytes.len() {
+            return Err(*self.err(ParseErrorKind::TrailingContent));
+        }
+        Ok((value, self.streamed))
+    }
+
+    fn err(&self, kind: ParseErrorKind) -> Box<ParseError> {
+        fail_at(self.bytes, self.pos, kind)
+    }
+
+    fn unexpected(&self, expected: &'static str) -> Box<ParseError> {
         match self.text[self.pos..].chars().next() {
             Some(found) => self.err(ParseErrorKind::Unexpected { found, expected }),
             None => self.err(ParseErrorKind::UnexpectedEnd(expected)),
@@ -145,7 +124,7 @@ impl<'a> Parser<'a> {
         }
     }
 
-    fn value(&mut self, depth: usize) -> Result<Value<'a>, ParseError> {
+    fn value(&mut self, depth: usize) -> Parsed<Value<'a>> {
         match self.bytes.get(self.pos) {
             Some(b'{') => self.object(depth + 1),
             Some(b'[') => self.array(depth + 1),
@@ -158,7 +137,19 @@ impl<'a> Parser<'a> {
         }
     }
 
-    fn literal(&mut self, word: &'static str, value: Value<'a>) -> Result<Value<'a>, ParseError> {
+    /// A member value or an array item. Most are strings: reading those
+    /// here, without the round trip through [`Parser::value`], saves
+    /// copying each one through another layer of `Result`.
+    #[inline]
+    fn element(&mut self, depth: usize) -> Parsed<Value<'a>> {
+        if self.bytes.get(self.pos) == Some(&b'"') {
+            Ok(Value::String(self.string()?))
+        } else {
+            self.value(depth)
+        }
+    }
+
+    fn literal(&mut self, word: &'static str, value: Value<'a>) -> Parsed<Value<'a>> {
         if self.bytes[self.pos..].starts_with(word.as_bytes()) {
             self.pos += word.len();
             Ok(value)
@@ -167,18 +158,21 @@ impl<'a> Parser<'a> {
         }
     }
 
-    fn object(&mut self, depth: usize) -> Result<Value<'a>, ParseError> {
+    fn object(&mut self, depth: usize) -> Parsed<Value<'a>> {
         if depth > MAX_DEPTH {
             return Err(self.err(ParseErrorKind::TooDeep));
         }
         self.pos += 1; // '{'
-        let mut members: Vec<(Cow<'a, str>, Value<'a>)> = Vec::new();
-        let mut seen: Option<HashSet<Cow<'a, str>>> = None;
         self.skip_ws();
         if self.bytes.get(self.pos) == Some(&b'}') {
             self.pos += 1;
-            return Ok(Value::Object(Object::from_members_unchecked(members)));
+            return Ok(Value::Object(Object::new()));
         }
+        let base = self.members.len();
+        let mut seen = SeenKeys::default();
+        // When streaming, the top-level object may be a bundle.
+        let top = depth == 1 && self.sink.is_some();
+        let mut bundle = false;
         loop {
             self.skip_ws();
             if self.bytes.get(self.pos) != Some(&b'"') {
@@ -186,24 +180,8 @@ impl<'a> Parser<'a> {
             }
             let key_pos = self.pos;
             let key = self.string()?;
-            let duplicate = match &mut seen {
-                Some(set) => !set.insert(key.clone()),
-                None => {
-                    let dup = members.iter().any(|(k, _)| *k == key);
-                    if members.len() >= LINEAR_DUPLICATE_SCAN {
-                        seen = Some(
-                            members
-                                .iter()
-                                .map(|(k, _)| k.clone())
-                                .chain([key.clone()])
-                                .collect(),
-                        );
-                    }
-                    dup
-                }
-            };
-            if duplicate {
-                return Err(error_at(
+            if seen.repeated(&key, &self.members[base..]) {
+                return Err(fail_at(
                     self.bytes,
                     key_pos,
                     ParseErrorKind::DuplicateKey(key.into_owned()),
@@ -215,13 +193,19 @@ impl<'a> Parser<'a> {
             }
             self.pos += 1;
             self.skip_ws();
-            let value = self.value(depth)?;
-            members.push((key, value));
+            let value = if bundle && key == "objects" && self.bytes.get(self.pos) == Some(&b'[') {
+                self.stream_list("objects", depth + 1)?
+            } else {
+                self.element(depth)?
+            };
+            bundle |= top && key == "type" && value.as_str() == Some("bundle");
+            self.members.push((key, value));
             self.skip_ws();
             match self.bytes.get(self.pos) {
                 Some(b',') => self.pos += 1,
                 Some(b'}') => {
                     self.pos += 1;
+                    let members = self.members.drain(base..).collect();
                     return Ok(Value::Object(Object::from_members_unchecked(members)));
                 }
                 _ => return Err(self.unexpected("',' or '}'")),
@@ -229,33 +213,69 @@ impl<'a> Parser<'a> {
         }
     }
 
-    fn array(&mut self, depth: usize) -> Result<Value<'a>, ParseError> {
+    fn array(&mut self, depth: usize) -> Parsed<Value<'a>> {
         if depth > MAX_DEPTH {
             return Err(self.err(ParseErrorKind::TooDeep));
         }
         self.pos += 1; // '['
-        let mut items = Vec::new();
         self.skip_ws();
         if self.bytes.get(self.pos) == Some(&b']') {
             self.pos += 1;
-            return Ok(Value::Array(items));
+            return Ok(Value::Array(Vec::new()));
         }
+        let base = self.items.len();
         loop {
             self.skip_ws();
-            items.push(self.value(depth)?);
+            let item = self.element(depth)?;
+            self.items.push(item);
             self.skip_ws();
             match self.bytes.get(self.pos) {
                 Some(b',') => self.pos += 1,
                 Some(b']') => {
                     self.pos += 1;
-                    return Ok(Value::Array(items));
+                    return Ok(Value::Array(self.items.drain(base..).collect()));
                 }
                 _ => return Err(self.unexpected("',' or ']'")),
             }
         }
     }
 
-    fn number(&mut self) -> Result<Value<'a>, ParseError> {
+    /// Reads a list like [`Parser::array`], but hands each item to the sink
+    /// instead of keeping it (`path` names the list); the list read is
+    /// returned empty.
+    fn stream_list(&mut self, path: &'static str, depth: usize) -> Parsed<Value<'a>> {
+        if depth > MAX_DEPTH {
+            return Err(self.err(ParseErrorKind::TooDeep));
+        }
+        self.pos += 1; // '['
+        self.skip_ws();
+        let mut count = 0;
+        if self.bytes.get(self.pos) == Some(&b']') {
+            self.pos += 1;
+        } else {
+            loop {
+                self.skip_ws();
+                let item = self.element(depth)?;
+                if let Some(sink) = self.sink.as_mut() {
+                    sink(path, item);
+                }
+                count += 1;
+                self.skip_ws();
+                match self.bytes.get(self.pos) {
+                    Some(b',') => self.pos += 1,
+                    Some(b']') => {
+                        self.pos += 1;
+                        break;
+                    }
+                    _ => return Err(self.unexpected("',' or ']'")),
+                }
+            }
+        }
+        self.streamed = Some(count);
+        Ok(Value::Array(Vec::new()))
+    }
+
+    fn number(&mut self) -> Parsed<Value<'a>> {
         let start = self.pos;
         let b = self.bytes;
         let mut i = self.pos;
@@ -314,30 +334,26 @@ impl<'a> Parser<'a> {
     }
 
     /// Reads a string starting at the opening quote.
-    fn string(&mut self) -> Result<Cow<'a, str>, ParseError> {
-        self.pos += 1; // opening quote
-        let start = self.pos;
-        let b = self.bytes;
-        let mut i = start;
-        // Fast path: no escapes, borrow the input.
-        loop {
-            match b.get(i) {
-                None => {
-                    self.pos = i;
-                    return Err(self.err(ParseErrorKind::UnexpectedEnd("'\"' to close the string")));
-                }
-                Some(b'"') => {
-                    self.pos = i + 1;
-                    return Ok(Cow::Borrowed(&self.text[start..i]));
-                }
-                Some(b'\\') => break,
-                Some(&c) if c < 0x20 => {
-                    self.pos = i;
-                    return Err(self.err(ParseErrorKind::ControlCharacter(u32::from(c))));
-                }
-                Some(_) => i += 1,
-            }
+    ///
+    /// Small enough to be inlined where keys and values are read: most
+    /// strings have no escape and are borrowed from the input as they are.
+    #[inline]
+    fn string(&mut self) -> Parsed<Cow<'a, str>> {
+        let start = self.pos + 1; // after the opening quote
+        let end = plain_run_end(self.bytes, start);
+        if self.bytes.get(end) == Some(&b'"') {
+            self.pos = end + 1;
+            return Ok(Cow::Borrowed(&self.text[start..end]));
         }
+        self.escaped_string(start, end)
+    }
+
+    /// The rest of a string whose plain start runs from `start` to `i`,
+    /// which holds an escape (or a control character, or the end of input).
+    #[cold]
+    #[inline(never)]
+    fn escaped_string(&mut self, start: usize, mut i: usize) -> Parsed<Cow<'a, str>> {
+        let b = self.bytes;
         let mut out = String::with_capacity(i - start + 16);
         out.push_str(&self.text[start..i]);
         loop {
@@ -355,21 +371,14 @@ impl<'a> Parser<'a> {
                     let (ch, len) = self.escape(i)?;
                     out.push(ch);
                     i += len;
+                    // Copy the run of plain characters that follows at once.
+                    let run = i;
+                    i = plain_run_end(b, i);
+                    out.push_str(&self.text[run..i]);
                 }
-                Some(&c) if c < 0x20 => {
+                Some(&c) => {
                     self.pos = i;
                     return Err(self.err(ParseErrorKind::ControlCharacter(u32::from(c))));
-                }
-                Some(_) => {
-                    // Copy a run of plain characters at once.
-                    let run = i;
-                    while let Some(&c) = b.get(i) {
-                        if c == b'"' || c == b'\\' || c < 0x20 {
-                            break;
-                        }
-                        i += 1;
-                    }
-                    out.push_str(&self.text[run..i]);
                 }
             }
         }
@@ -377,7 +386,7 @@ impl<'a> Parser<'a> {
 
     /// Decodes the escape at `i` (a backslash); returns the character and the
     /// number of input bytes it used.
-    fn escape(&self, i: usize) -> Result<(char, usize), ParseError> {
+    fn escape(&self, i: usize) -> Parsed<(char, usize)> {
         let b = self.bytes;
         let simple = match b.get(i + 1) {
             Some(b'"') => '"',
@@ -392,7 +401,7 @@ impl<'a> Parser<'a> {
                 let hi = self.hex4(i + 2)?;
                 if (0xD800..0xDC00).contains(&hi) {
                     if b.get(i + 6) != Some(&b'\\') || b.get(i + 7) != Some(&b'u') {
-                        return Err(error_at(
+                        return Err(fail_at(
                             b,
                             i,
                             ParseErrorKind::InvalidEscape("unpaired surrogate"),
@@ -400,7 +409,7 @@ impl<'a> Parser<'a> {
                     }
                     let lo = self.hex4(i + 8)?;
                     if !(0xDC00..0xE000).contains(&lo) {
-                        return Err(error_at(
+                        return Err(fail_at(
                             b,
                             i,
                             ParseErrorKind::InvalidEscape("unpaired surrogate"),
@@ -408,31 +417,31 @@ impl<'a> Parser<'a> {
                     }
                     let c = 0x10000 + ((hi - 0xD800) << 10) + (lo - 0xDC00);
                     let ch = char::from_u32(c).ok_or_else(|| {
-                        error_at(b, i, ParseErrorKind::InvalidEscape("bad code point"))
+                        fail_at(b, i, ParseErrorKind::InvalidEscape("bad code point"))
                     })?;
                     return Ok((ch, 12));
                 }
                 if (0xDC00..0xE000).contains(&hi) {
-                    return Err(error_at(
+                    return Err(fail_at(
                         b,
                         i,
                         ParseErrorKind::InvalidEscape("unpaired surrogate"),
                     ));
                 }
                 let ch = char::from_u32(hi).ok_or_else(|| {
-                    error_at(b, i, ParseErrorKind::InvalidEscape("bad code point"))
+                    fail_at(b, i, ParseErrorKind::InvalidEscape("bad code point"))
                 })?;
                 return Ok((ch, 6));
             }
             None => {
-                return Err(error_at(
+                return Err(fail_at(
                     b,
                     i,
                     ParseErrorKind::UnexpectedEnd("an escape sequence"),
                 ));
             }
             Some(_) => {
-                return Err(error_at(
+                return Err(fail_at(
                     b,
                     i,
                     ParseErrorKind::InvalidEscape("unknown escape"),
@@ -442,9 +451,9 @@ impl<'a> Parser<'a> {
         Ok((simple, 2))
     }
 
-    fn hex4(&self, at: usize) -> Result<u32, ParseError> {
+    fn hex4(&self, at: usize) -> Parsed<u32> {
         let digits = self.bytes.get(at..at + 4).ok_or_else(|| {
-            error_at(
+            fail_at(
                 self.bytes,
                 at,
                 ParseErrorKind::InvalidEscape("\\u needs four hex digits"),
@@ -457,7 +466,7 @@ impl<'a> Parser<'a> {
                 b'a'..=b'f' => d - b'a' + 10,
                 b'A'..=b'F' => d - b'A' + 10,
                 _ => {
-                    return Err(error_at(
+                    return Err(fail_at(
                         self.bytes,
                         at,
                         ParseErrorKind::InvalidEscape("\\u needs four hex digits"),

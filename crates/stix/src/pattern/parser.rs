@@ -12,6 +12,8 @@
 //! numbers, timestamps after `START`). Range and meaning rules live in
 //! `check`.
 
+use std::fmt::Display;
+
 use super::PatternError;
 use super::ast::{
     BoolOp, CompareOp, ComparisonExpr, Literal, ObjectPath, Observation, ObservationExpr,
@@ -70,7 +72,11 @@ impl<'a> Parser<'a> {
     }
 
     /// Consumes a token of `kind` or fails with "expected {expected}".
-    fn expect(&mut self, kind: TokenKind, expected: &str) -> Result<Token, PatternError> {
+    ///
+    /// What was expected is only put into words when it is missing, which is
+    /// why the messages are `Display` values (often `format_args!`) rather
+    /// than strings formatted in advance.
+    fn expect(&mut self, kind: TokenKind, expected: impl Display) -> Result<Token, PatternError> {
         if self.tok.kind == kind {
             self.advance()
         } else {
@@ -79,7 +85,7 @@ impl<'a> Parser<'a> {
     }
 
     /// "expected X, found Y" at the current token.
-    fn unexpected(&self, expected: &str) -> PatternError {
+    fn unexpected(&self, expected: impl Display) -> PatternError {
         let text = self.lexer.text(self.tok.span);
         let found = match &self.tok.kind {
             TokenKind::Eof => "the end of the pattern".to_string(),
@@ -113,16 +119,17 @@ impl<'a> Parser<'a> {
 
     /// Observation expressions joined by `op` or any tighter operator.
     fn observation_level(&mut self, op: ObservationOp) -> Result<ObservationExpr, PatternError> {
-        let mut operands = vec![self.observation_operand(op)?];
+        let first = self.observation_operand(op)?;
+        // Most levels hold a single operand: no list for them.
+        if !self.at_keyword(keyword_of(op)) {
+            return Ok(first);
+        }
+        let mut operands = vec![first];
         while self.at_keyword(keyword_of(op)) {
             self.advance()?;
             operands.push(self.observation_operand(op)?);
         }
-        Ok(if operands.len() == 1 {
-            operands.remove(0)
-        } else {
-            ObservationExpr::Compound { op, operands }
-        })
+        Ok(ObservationExpr::Compound { op, operands })
     }
 
     /// One operand of an `op` chain: the next tighter level.
@@ -222,39 +229,40 @@ impl<'a> Parser<'a> {
     /// The number after `WITHIN` (integer or float) or `REPEATS` (integer),
     /// written without a minus sign.
     fn unsigned_number(&mut self, after: &str, float: bool) -> Result<Literal, PatternError> {
-        let expected = if float {
-            format!("a positive number of seconds after {after}")
+        let what = if float {
+            "a positive number of seconds"
         } else {
-            format!("a positive integer after {after}")
+            "a positive integer"
         };
+        let expected = format_args!("{what} after {after}");
         let ok = match &self.tok.kind {
             TokenKind::Literal(Value::Int(_)) => true,
             TokenKind::Literal(Value::Float(_)) => float,
             _ => false,
         };
         if !ok || self.lexer.text(self.tok.span).starts_with('-') {
-            return Err(self.unexpected(&expected));
+            return Err(self.unexpected(expected));
         }
-        self.literal(&expected)
+        self.literal(expected)
     }
 
     /// A `t'...'` literal after `START` or `STOP`.
     fn timestamp(&mut self, after: &str) -> Result<Literal, PatternError> {
-        let expected = format!("a timestamp literal t'...' after {after}");
+        let expected = format_args!("a timestamp literal t'...' after {after}");
         match &self.tok.kind {
-            TokenKind::Literal(Value::Timestamp(_)) => self.literal(&expected),
+            TokenKind::Literal(Value::Timestamp(_)) => self.literal(expected),
             TokenKind::Literal(Value::String(_)) => {
-                let mut err = self.unexpected(&expected);
+                let mut err = self.unexpected(expected);
                 err.message
                     .push_str(" (write timestamps as t'2016-06-01T00:00:00Z')");
                 Err(err)
             }
-            _ => Err(self.unexpected(&expected)),
+            _ => Err(self.unexpected(expected)),
         }
     }
 
     /// Consumes a literal token.
-    fn literal(&mut self, expected: &str) -> Result<Literal, PatternError> {
+    fn literal(&mut self, expected: impl Display) -> Result<Literal, PatternError> {
         if !matches!(self.tok.kind, TokenKind::Literal(_)) {
             return Err(self.unexpected(expected));
         }
@@ -279,20 +287,21 @@ impl<'a> Parser<'a> {
             BoolOp::Or => p.comparison_level(BoolOp::And),
             BoolOp::And => p.prop_test(),
         };
-        let mut operands = vec![operand(self)?];
+        let first = operand(self)?;
         let keyword = match op {
             BoolOp::Or => Keyword::Or,
             BoolOp::And => Keyword::And,
         };
+        // Most levels hold a single operand: no list for them.
+        if !self.at_keyword(keyword) {
+            return Ok(first);
+        }
+        let mut operands = vec![first];
         while self.at_keyword(keyword) {
             self.advance()?;
             operands.push(operand(self)?);
         }
-        Ok(if operands.len() == 1 {
-            operands.remove(0)
-        } else {
-            ComparisonExpr::Compound { op, operands }
-        })
+        Ok(ComparisonExpr::Compound { op, operands })
     }
 
     /// One comparison, `NOT? EXISTS path`, or a parenthesised comparison
@@ -368,7 +377,7 @@ impl Parser<'_> {
         let object_type = self.lexer.text(type_token.span).to_string();
         self.expect(
             TokenKind::Colon,
-            &format!("':' after the object type '{object_type}'"),
+            format_args!("':' after the object type '{object_type}'"),
         )?;
         let (property, _) = self.property_name("a property name after ':'")?;
         let mut steps = Vec::new();
@@ -455,7 +464,7 @@ impl Parser<'_> {
             TokenKind::Keyword(Keyword::IsSuperset) => Test::IsSuperset,
             _ => {
                 let after = if negated { "NOT" } else { "the object path" };
-                return Err(self.unexpected(&format!(
+                return Err(self.unexpected(format_args!(
                     "a comparison operator (=, !=, <, <=, >, >=, IN, LIKE, MATCHES, ISSUBSET \
                      or ISSUPERSET) after {after}"
                 )));
@@ -471,31 +480,32 @@ impl Parser<'_> {
     fn compare_constant(&mut self, op: CompareOp) -> Result<Test, PatternError> {
         let symbol = op.symbol();
         let ordered = !matches!(op, CompareOp::Eq | CompareOp::Ne);
-        let expected = if ordered {
-            format!("a number, string, binary, hex or timestamp literal after '{symbol}'")
+        let what = if ordered {
+            "a number, string, binary, hex or timestamp literal"
         } else {
-            format!("a literal after '{symbol}'")
+            "a literal"
         };
+        let expected = format_args!("{what} after '{symbol}'");
         if ordered && matches!(self.tok.kind, TokenKind::Literal(Value::Bool(_))) {
-            let mut err = self.unexpected(&expected);
+            let mut err = self.unexpected(expected);
             err.message.push_str(" (booleans cannot be ordered)");
             return Err(err);
         }
-        Ok(Test::Compare(op, self.literal(&expected)?))
+        Ok(Test::Compare(op, self.literal(expected)?))
     }
 
     /// The string literal after `LIKE`, `MATCHES`, `ISSUBSET` or `ISSUPERSET`.
     fn string_constant(&mut self, after: &str) -> Result<Literal, PatternError> {
-        let expected = format!("a string literal after {after}");
+        let expected = format_args!("a string literal after {after}");
         match self.tok.kind {
-            TokenKind::Literal(Value::String(_)) => self.literal(&expected),
+            TokenKind::Literal(Value::String(_)) => self.literal(expected),
             TokenKind::Other('/') => {
-                let mut err = self.unexpected(&expected);
+                let mut err = self.unexpected(expected);
                 err.message
                     .push_str(" (regular expressions are written as strings: '...')");
                 Err(err)
             }
-            _ => Err(self.unexpected(&expected)),
+            _ => Err(self.unexpected(expected)),
         }
     }
 

@@ -6,7 +6,7 @@ use crate::identifier::Identifier;
 use crate::json::{Object, Value};
 
 use super::ctx::{Ctx, code};
-use super::types::{Def, Kind, Prop, Refs, StrRule, Ty, opt, req, timestamp_of};
+use super::types::{Def, Kind, Prop, Refs, StrRule, Ty, find_prop, opt, req, timestamp_of};
 use super::{extensions, markings, vocab};
 
 /// `spec_version` of 2.1 content.
@@ -233,11 +233,15 @@ fn is_capec(s: &str) -> bool {
 /// A type name: 3 to 250 characters of `a-z`, `0-9` and `-`, starting with a
 /// letter or digit, without `--` (STIX 2.1 §3.1, §11.1).
 pub(crate) fn is_type_name(s: &str) -> bool {
+    // One pass over the bytes: this runs for every object and reference.
+    let mut previous = b'-'; // so that a leading hyphen counts as doubled
     (3..=250).contains(&s.len())
-        && s.bytes()
-            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
-        && !s.starts_with('-')
-        && !s.contains("--")
+        && s.bytes().all(|c| {
+            let ok =
+                c.is_ascii_lowercase() || c.is_ascii_digit() || (c == b'-' && previous != b'-');
+            previous = c;
+            ok
+        })
 }
 
 /// A property name: 3 to 250 characters of `a-z`, `0-9` and `_` (§3.1, §11.1).
@@ -294,15 +298,16 @@ pub(crate) fn check_members(ctx: &mut Ctx<'_>, obj: &Object<'_>, def: &Def) -> W
     let walked = Walked {
         toplevel_extension: extensions::declares_toplevel(obj),
     };
+    // Members are unique, so when as many of them matched a required
+    // property as there are required properties, none can be missing and
+    // the tables need not be searched again for each one.
+    let mut required_present = 0;
     for (name, value) in obj.iter() {
         if name == "type" || name == "id" {
             continue;
         }
-        if let Some(prop) = common
-            .iter()
-            .find(|p| p.name == name)
-            .or_else(|| def.prop(name))
-        {
+        if let Some(prop) = find_prop(common, name).or_else(|| def.prop(name)) {
+            required_present += usize::from(prop.required);
             ctx.at_key(name, |ctx| super::types::check_value(ctx, &prop.ty, value));
         } else if ALL_COMMON.contains(&name) {
             ctx.error_at(
@@ -316,13 +321,16 @@ pub(crate) fn check_members(ctx: &mut Ctx<'_>, obj: &Object<'_>, def: &Def) -> W
             custom_property(ctx, name, value, def.name);
         }
     }
-    for prop in common.iter().chain(def.props).filter(|p| p.required) {
-        if !obj.contains_key(prop.name) {
-            ctx.error_at(
-                prop.name,
-                code::REQUIRED,
-                format!("is required ({})", def.name),
-            );
+    let required = common.iter().chain(def.props).filter(|p| p.required);
+    if required_present < required.clone().count() {
+        for prop in required {
+            if !obj.contains_key(prop.name) {
+                ctx.error_at(
+                    prop.name,
+                    code::REQUIRED,
+                    format!("is required ({})", def.name),
+                );
+            }
         }
     }
     check_created_modified(ctx, obj);
@@ -460,7 +468,7 @@ type HashCheck = fn(&str) -> bool;
 /// The form of a hash value for the algorithms the specification names.
 pub(crate) fn hash_rule(alg: &str) -> Option<(&'static str, HashCheck)> {
     fn hex(s: &str, n: usize) -> bool {
-        s.len() == n && s.bytes().all(|b| b.is_ascii_hexdigit())
+        s.len() == n && super::types::all_hex_digits(s)
     }
     Some(match alg {
         "MD5" => ("32 hexadecimal digits", |s| hex(s, 32)),

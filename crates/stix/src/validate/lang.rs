@@ -33,6 +33,9 @@ const GRANDFATHERED: &[&str] = &[
 
 /// True when `tag` is a well-formed RFC 5646 language tag.
 pub(crate) fn is_language_tag(tag: &str) -> bool {
+    if is_plain_language_tag(tag) {
+        return true;
+    }
     if tag.is_empty() || !tag.is_ascii() {
         return false;
     }
@@ -51,6 +54,20 @@ pub(crate) fn is_language_tag(tag: &str) -> bool {
         return private_use(&subtags[1..]);
     }
     langtag(&subtags)
+}
+
+/// The forms nearly every object uses (`en`, `en-US`, `es-419`: a two- or
+/// three-letter language and maybe a region), recognised without the
+/// allocations of the general parser. No grandfathered tag has this form,
+/// so the general parser accepts exactly these too.
+fn is_plain_language_tag(tag: &str) -> bool {
+    let (language, region) = match tag.split_once('-') {
+        Some((language, region)) => (language, Some(region)),
+        None => (tag, None),
+    };
+    (2..=3).contains(&language.len())
+        && alpha(language)
+        && region.is_none_or(|r| (r.len() == 2 && alpha(r)) || (r.len() == 3 && digit(r)))
 }
 
 fn alpha(s: &str) -> bool {

@@ -36,7 +36,12 @@ fn granular_marking_rules(ctx: &mut Ctx<'_>, obj: &Object<'_>) {
 
 /// Object-level marking rules: every selector resolves within the object,
 /// and a marking definition does not reference itself.
-pub(crate) fn check_object(ctx: &mut Ctx<'_>, obj: &Object<'_>, own_id: Option<&str>) {
+pub(crate) fn check_object(
+    ctx: &mut Ctx<'_>,
+    obj: &Object<'_>,
+    type_name: &str,
+    own_id: Option<&str>,
+) {
     if let Some(markings) = obj.get("granular_markings").and_then(Value::as_array) {
         for (i, marking) in markings.iter().enumerate() {
             let Some(selectors) = marking.get("selectors").and_then(Value::as_array) else {
@@ -63,9 +68,7 @@ pub(crate) fn check_object(ctx: &mut Ctx<'_>, obj: &Object<'_>, own_id: Option<&
             }
         }
     }
-    let is_marking_definition =
-        obj.get("type").and_then(Value::as_str) == Some("marking-definition");
-    if let (true, Some(own_id)) = (is_marking_definition, own_id) {
+    if let ("marking-definition", Some(own_id)) = (type_name, own_id) {
         check_self_reference(ctx, obj, own_id);
     }
 }

@@ -17,8 +17,12 @@ mod registry;
 mod sco;
 mod sdo;
 mod sro;
+mod stream;
 mod types;
 mod vocab;
+
+use std::borrow::Cow;
+use std::collections::HashMap;
 
 use crate::finding::Finding;
 use crate::json::{Object, Value};
@@ -27,6 +31,12 @@ use ctx::{Ctx, code};
 use types::{Def, Kind};
 
 pub use registry::{is_sco_type, sco_property_names};
+pub use stream::{Validated, validate_bytes};
+
+/// Found in a document that is an empty list.
+const EMPTY_DOCUMENT: &str = "the document is an empty list: there are no STIX objects in it";
+/// Found in the `objects` of a bundle that is an empty list.
+const EMPTY_OBJECTS: &str = "must not be an empty list (omit the property instead)";
 
 /// Validates one STIX object; finding paths are relative to the object.
 pub fn validate_object(value: &Value<'_>) -> Vec<Finding> {
@@ -52,10 +62,7 @@ pub fn validate_document_observed(
     match value {
         Value::Array(items) => {
             if items.is_empty() {
-                ctx.error(
-                    code::EMPTY,
-                    "the document is an empty list: there are no STIX objects in it",
-                );
+                ctx.error(code::EMPTY, EMPTY_DOCUMENT);
             }
             check_objects(&mut ctx, items, observer);
         }
@@ -72,15 +79,33 @@ pub fn validate_document_observed(
 
 /// Checks each object of a list, then duplicate versions across them.
 fn check_objects(ctx: &mut Ctx<'_>, items: &[Value<'_>], observer: &mut dyn FnMut(usize, usize)) {
-    for (i, item) in items.iter().enumerate() {
-        ctx.at_index(i, |ctx| check_object(ctx, item));
-        observer(i + 1, items.len());
+    let mut list = ObjectList::with_capacity(items.len());
+    for item in items {
+        list.check(ctx, item);
+        observer(list.len, items.len());
     }
-    duplicate_versions(ctx, items);
+    list.finish(ctx);
 }
 
 /// A bundle (§8): an id, and optionally a non-empty list of objects.
 fn check_bundle(ctx: &mut Ctx<'_>, obj: &Object<'_>, observer: &mut dyn FnMut(usize, usize)) {
+    check_bundle_members(ctx, obj);
+    let Some(objects) = obj.get("objects") else {
+        return;
+    };
+    ctx.at_key("objects", |ctx| {
+        let Some(items) = objects.as_array() else {
+            return types::wrong_type(ctx, objects, "a list of STIX objects");
+        };
+        if items.is_empty() {
+            ctx.error(code::EMPTY, EMPTY_OBJECTS);
+        }
+        check_objects(ctx, items, observer);
+    });
+}
+
+/// The members of a bundle other than its objects.
+fn check_bundle_members(ctx: &mut Ctx<'_>, obj: &Object<'_>) {
     if let Some(id) = common::check_id(ctx, obj, "bundle")
         && id.uuid().version() != 4
     {
@@ -97,32 +122,48 @@ fn check_bundle(ctx: &mut Ctx<'_>, obj: &Object<'_>, observer: &mut dyn FnMut(us
             _ => common::custom_property(ctx, name, value, "bundle"),
         }
     }
-    let Some(objects) = obj.get("objects") else {
-        return;
-    };
-    ctx.at_key("objects", |ctx| {
-        let Some(items) = objects.as_array() else {
-            return types::wrong_type(ctx, objects, "a list of STIX objects");
-        };
-        if items.is_empty() {
-            ctx.error(
-                code::EMPTY,
-                "must not be an empty list (omit the property instead)",
-            );
-        }
-        check_objects(ctx, items, observer);
-    });
 }
 
-/// Warns when two objects share both `id` and `modified` (best practice 203).
-fn duplicate_versions(ctx: &mut Ctx<'_>, items: &[Value<'_>]) {
-    let mut seen = std::collections::HashMap::new();
-    for (i, item) in items.iter().enumerate() {
-        let Some(id) = item.get("id").and_then(Value::as_str) else {
-            continue;
-        };
-        let version = item.get("modified").and_then(Value::as_str);
-        if let Some(first) = seen.insert((id, version), i) {
+/// The objects of a list, checked one at a time as they come, and their
+/// versions: two objects should not share both `id` and `modified` (best
+/// practice 203). Versions are noted while each object is at hand, so that
+/// no second pass over a large document is needed.
+#[derive(Default)]
+struct ObjectList<'a> {
+    versions: HashMap<(Cow<'a, str>, Option<Cow<'a, str>>), usize>,
+    /// Objects repeating the version of an earlier one, and that one.
+    duplicates: Vec<(usize, usize)>,
+    /// Objects checked so far.
+    len: usize,
+}
+
+impl<'a> ObjectList<'a> {
+    fn with_capacity(objects: usize) -> Self {
+        ObjectList {
+            versions: HashMap::with_capacity(objects),
+            ..ObjectList::default()
+        }
+    }
+
+    /// Checks the next object; the context's path is the list's.
+    fn check(&mut self, ctx: &mut Ctx<'_>, item: &Value<'a>) {
+        let i = self.len;
+        ctx.at_index(i, |ctx| check_object(ctx, item));
+        if let Some(Value::String(id)) = item.get("id") {
+            let modified = match item.get("modified") {
+                Some(Value::String(modified)) => Some(modified.clone()),
+                _ => None,
+            };
+            if let Some(first) = self.versions.insert((id.clone(), modified), i) {
+                self.duplicates.push((i, first));
+            }
+        }
+        self.len += 1;
+    }
+
+    /// Reports the repeated versions, after every object's own findings.
+    fn finish(self, ctx: &mut Ctx<'_>) {
+        for (i, first) in self.duplicates {
             ctx.at_index(i, |ctx| {
                 ctx.warn(code::DUPLICATE_ID, format!("same id and modified as item [{first}]: two objects must not share a version"))
             });
@@ -165,7 +206,7 @@ fn check_object(ctx: &mut Ctx<'_>, value: &Value<'_>) {
     let def = def.unwrap_or_else(|| custom_def(ctx, obj, type_name));
     common::check_members(ctx, obj, def);
     extensions::check(ctx, obj, type_name);
-    markings::check_object(ctx, obj, id.map(|id| id.as_str()));
+    markings::check_object(ctx, obj, type_name, id.map(|id| id.as_str()));
     if let Some(rules) = def.rules {
         rules(ctx, obj);
     }

@@ -1,5 +1,13 @@
 //! Where the definitions of all STIX 2.1 object types and predefined
 //! extensions are looked up by name.
+//!
+//! Every object is looked up once and every reference once more (to learn
+//! the category of its target), so lookups go through a hash index built on
+//! first use rather than a scan over the tables.
+
+use std::collections::HashMap;
+use std::hash::{BuildHasherDefault, Hasher};
+use std::sync::OnceLock;
 
 use super::types::{Def, Kind};
 use super::{meta, sco, sdo, sro};
@@ -14,9 +22,43 @@ fn all() -> impl Iterator<Item = &'static Def> {
         .copied()
 }
 
+/// Definitions by name; the first definition of a name wins, as a scan would.
+type Index = HashMap<&'static str, &'static Def, BuildHasherDefault<NameHasher>>;
+
+fn index_of(defs: impl Iterator<Item = &'static Def>) -> Index {
+    let mut index = Index::default();
+    for def in defs {
+        index.entry(def.name).or_insert(def);
+    }
+    index
+}
+
+/// FNV-1a: type names are short, and the keys are the specification's own
+/// (a fixed set), so a keyed hash buys nothing here and costs a lot.
+struct NameHasher(u64);
+
+impl Default for NameHasher {
+    fn default() -> Self {
+        NameHasher(0xcbf2_9ce4_8422_2325)
+    }
+}
+
+impl Hasher for NameHasher {
+    fn write(&mut self, bytes: &[u8]) {
+        for &b in bytes {
+            self.0 = (self.0 ^ u64::from(b)).wrapping_mul(0x0000_0100_0000_01b3);
+        }
+    }
+
+    fn finish(&self) -> u64 {
+        self.0
+    }
+}
+
 /// The definition of object type `name`, if STIX 2.1 defines it.
 pub(crate) fn lookup(name: &str) -> Option<&'static Def> {
-    all().find(|d| d.name == name)
+    static TYPES: OnceLock<Index> = OnceLock::new();
+    TYPES.get_or_init(|| index_of(all())).get(name).copied()
 }
 
 /// The kind of a specification-defined object type; `None` for custom types.
@@ -26,7 +68,11 @@ pub(crate) fn category(name: &str) -> Option<Kind> {
 
 /// The predefined extension called `name` (`archive-ext`, ...).
 pub(crate) fn extension(name: &str) -> Option<&'static Def> {
-    sco::EXTENSIONS.iter().copied().find(|d| d.name == name)
+    static EXTENSIONS: OnceLock<Index> = OnceLock::new();
+    EXTENSIONS
+        .get_or_init(|| index_of(sco::EXTENSIONS.iter().copied()))
+        .get(name)
+        .copied()
 }
 
 /// True when `name` is a cyber-observable type defined by STIX 2.1.

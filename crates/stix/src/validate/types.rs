@@ -8,7 +8,7 @@
 //! place and makes the tables easy to compare with the text.
 
 use crate::identifier::Identifier;
-use crate::json::{Object, Value};
+use crate::json::{Object, Value, same_key};
 use crate::timestamp::Timestamp;
 
 use super::ctx::{Ctx, code};
@@ -189,8 +189,13 @@ pub(crate) struct Def {
 
 impl Def {
     pub(crate) fn prop(&self, name: &str) -> Option<&'static Prop> {
-        self.props.iter().find(|p| p.name == name)
+        find_prop(self.props, name)
     }
+}
+
+/// The property called `name` in a table.
+pub(crate) fn find_prop(props: &'static [Prop], name: &str) -> Option<&'static Prop> {
+    props.iter().find(|p| same_key(p.name, name))
 }
 
 /// Checks `value` against `ty`; findings go to the context's current path.
@@ -263,7 +268,7 @@ pub(crate) fn check_value(ctx: &mut Ctx<'_>, ty: &Ty, value: &Value<'_>) {
         }
         Ty::Hex => {
             if let Some(s) = expect_str(ctx, value, "a hex string") {
-                if s.is_empty() || s.len() % 2 != 0 || !s.bytes().all(|b| b.is_ascii_hexdigit()) {
+                if s.is_empty() || s.len() % 2 != 0 || !all_hex_digits(s) {
                     ctx.error(code::FORMAT, "must be an even number of hexadecimal digits");
                 } else if s.bytes().any(|b| b.is_ascii_uppercase()) {
                     ctx.warn(code::FORMAT, "hexadecimal digits should be lowercase");
@@ -406,15 +411,16 @@ pub(crate) fn check_ref(ctx: &mut Ctx<'_>, refs: Refs, value: &Value<'_>) {
 
 /// True when `refs` admits an object of type `target` (never a bundle).
 pub(crate) fn refs_allow(refs: Refs, target: &str) -> bool {
-    let category = registry::category(target);
+    // The category is looked up only for the references that need it.
+    let category = || registry::category(target);
     target != "bundle"
         && match refs {
             Refs::Any => true,
             Refs::Only(types) => types.contains(&target),
-            Refs::Sdo => matches!(category, None | Some(Kind::Sdo)),
-            Refs::Sco => matches!(category, None | Some(Kind::Sco)),
-            Refs::SdoOrSco => matches!(category, None | Some(Kind::Sdo | Kind::Sco)),
-            Refs::ScoOrSro => matches!(category, None | Some(Kind::Sco | Kind::Sro)),
+            Refs::Sdo => matches!(category(), None | Some(Kind::Sdo)),
+            Refs::Sco => matches!(category(), None | Some(Kind::Sco)),
+            Refs::SdoOrSco => matches!(category(), None | Some(Kind::Sdo | Kind::Sco)),
+            Refs::ScoOrSro => matches!(category(), None | Some(Kind::Sco | Kind::Sro)),
         }
 }
 
@@ -508,13 +514,21 @@ pub(crate) fn is_dictionary_key(k: &str) -> bool {
 /// Checks an embedded type: known properties, required ones, custom ones,
 /// then the type's own rules.
 pub(crate) fn check_struct(ctx: &mut Ctx<'_>, def: &Def, obj: &Object<'_>) {
+    // As in `check_members`: when every required property matched a
+    // (unique) member, none is missing.
+    let mut required_present = 0;
     for (name, value) in obj.iter() {
         match def.prop(name) {
-            Some(prop) => ctx.at_key(name, |ctx| check_value(ctx, &prop.ty, value)),
+            Some(prop) => {
+                required_present += usize::from(prop.required);
+                ctx.at_key(name, |ctx| check_value(ctx, &prop.ty, value));
+            }
             None => common::custom_property(ctx, name, value, def.name),
         }
     }
-    require_props(ctx, def, obj);
+    if required_present < def.props.iter().filter(|p| p.required).count() {
+        require_props(ctx, def, obj);
+    }
     if let Some(rules) = def.rules {
         rules(ctx, obj);
     }
@@ -531,6 +545,17 @@ pub(crate) fn require_props(ctx: &mut Ctx<'_>, def: &Def, obj: &Object<'_>) {
             );
         }
     }
+}
+
+/// True when every character of `s` is a hexadecimal digit (either case).
+///
+/// Hash values are long runs of hex digits in every file, hash and
+/// certificate: checking them without an early exit, in arithmetic rather
+/// than branches, lets the compiler check many bytes at once.
+pub(crate) fn all_hex_digits(s: &str) -> bool {
+    s.bytes().fold(true, |all, b| {
+        all & ((b.wrapping_sub(b'0') < 10) | ((b | 0x20).wrapping_sub(b'a') < 6))
+    })
 }
 
 /// RFC 4648 base64 with padding, as the specification's `binary` type.

@@ -8,8 +8,11 @@
 //! `last_date_added` changes: rows that merely reference the collection
 //! (grants, new objects) need not wait for it.
 
+mod exchange;
 mod meta;
 mod objects;
+mod outbox;
+mod records;
 mod schema;
 mod users;
 

@@ -10,7 +10,7 @@ use tokio_postgres::types::ToSql;
 
 use super::meta::collection_key;
 use super::{error, get};
-use crate::plan::{Existing, Plan, Stored, first_date_added, plan, valid_objects};
+use crate::plan::{Added, Existing, Plan, Stored, first_date_added, plan, valid_objects};
 use crate::shared::{
     details_from_json, details_to_json, fetch_limit, state_from_str, to_i64, to_u64,
 };
@@ -23,22 +23,36 @@ pub(super) async fn add(
     request: &AddRequest,
 ) -> Result<Status, StoreError> {
     let tx = client.transaction().await.map_err(error)?;
+    let added = add_in(&tx, clock, request).await?;
+    tx.commit().await.map_err(error)?;
+    Ok(added.status)
+}
+
+/// Stores a request's new versions and its status inside `tx`: the one add
+/// path that `add_objects`, `share` and `receive` all take.
+pub(super) async fn add_in(
+    tx: &Transaction<'_>,
+    clock: &dyn Clock,
+    request: &AddRequest,
+) -> Result<Added, StoreError> {
     // The row lock serialises the writers of this collection until commit,
     // across processes: last_date_added read here is the latest committed.
     let (collection, last) =
-        collection_key(&tx, &request.api_root, &request.collection_id, true).await?;
+        collection_key(tx, &request.api_root, &request.collection_id, true).await?;
     let objects = valid_objects(request);
-    let existing = read_existing(&tx, collection, &objects).await?;
+    let existing = read_existing(tx, collection, &objects).await?;
     let plan = plan(
         &objects,
         &existing,
         first_date_added(clock.now_micros(), last)?,
     )?;
-    apply(&tx, collection, &plan).await?;
+    apply(tx, collection, &plan).await?;
     let status = assemble_status(request, &plan.outcomes);
-    insert_status(&tx, &status).await?;
-    tx.commit().await.map_err(error)?;
-    Ok(status)
+    insert_status(tx, &status).await?;
+    Ok(Added {
+        status,
+        outcomes: plan.outcomes,
+    })
 }
 
 /// What the collection holds of the request's ids, in two round trips.
@@ -134,12 +148,13 @@ async fn apply(tx: &Transaction<'_>, collection: i64, plan: &Plan<'_>) -> Result
     let firsts: Vec<bool> = rows.iter().map(|r| r.is_first).collect();
     let lasts: Vec<bool> = rows.iter().map(|r| r.is_last).collect();
     let jsons: Vec<&str> = rows.iter().map(|r| r.object.json.as_str()).collect();
+    let tlps: Vec<i16> = rows.iter().map(|r| i16::from(r.object.tlp)).collect();
     let stmt = tx
         .prepare_cached(
             "INSERT INTO objects (collection, date_added, id, type, spec_version, version, version_key,
-             is_first, is_last, json)
+             is_first, is_last, json, tlp)
              SELECT $1, * FROM UNNEST($2::int8[], $3::text[], $4::text[], $5::text[], $6::text[], $7::int8[],
-             $8::bool[], $9::bool[], $10::text[])",
+             $8::bool[], $9::bool[], $10::text[], $11::int2[])",
         )
         .await
         .map_err(error)?;
@@ -156,6 +171,7 @@ async fn apply(tx: &Transaction<'_>, collection: i64, plan: &Plan<'_>) -> Result
             &firsts,
             &lasts,
             &jsons,
+            &tlps,
         ],
     )
     .await
@@ -241,6 +257,7 @@ pub(super) async fn query(
         types: &query.types,
         versions: &query.versions,
         spec_versions: &query.spec_versions,
+        max_tlp: query.max_tlp,
     };
     if !selection.can_match() {
         return Ok(Page {
@@ -308,6 +325,7 @@ pub(super) async fn delete(
         types: &[],
         versions: &request.versions,
         spec_versions: &request.spec_versions,
+        max_tlp: None,
     };
     if !selection.can_match() {
         return Ok(0);

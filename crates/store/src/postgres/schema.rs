@@ -19,10 +19,16 @@ struct Migration {
     sql: &'static str,
 }
 
-const MIGRATIONS: &[Migration] = &[Migration {
-    version: 1,
-    sql: V1,
-}];
+const MIGRATIONS: &[Migration] = &[
+    Migration {
+        version: 1,
+        sql: V1,
+    },
+    Migration {
+        version: 2,
+        sql: V2,
+    },
+];
 
 /// Version 1: the same tables as SQLite's version 1. Names and ids use the
 /// "C" collation so that "ordered by name" means byte order, as on SQLite,
@@ -98,6 +104,83 @@ CREATE TABLE tokens (
     created BIGINT NOT NULL
 );
 CREATE INDEX tokens_by_user ON tokens (user_name, created);
+"#;
+
+/// Version 2: the same tables and columns as SQLite's version 2 (see
+/// there for what each holds). Adding a column with a constant default
+/// rewrites no rows, so migrating a large `objects` table is instant.
+/// `ledger_acts.seq` is an identity: it orders acts as they were stored.
+const V2: &str = r#"
+ALTER TABLE objects ADD COLUMN tlp SMALLINT NOT NULL DEFAULT 0;
+ALTER TABLE users ADD COLUMN clearance TEXT NOT NULL DEFAULT 'standard';
+CREATE TABLE commonwealth (
+    singleton BOOLEAN PRIMARY KEY CHECK (singleton),
+    id TEXT COLLATE "C" NOT NULL,
+    agreement_json TEXT NOT NULL,
+    self_name TEXT COLLATE "C" NOT NULL,
+    adopted_at BIGINT NOT NULL
+);
+CREATE TABLE ledger_acts (
+    hash TEXT COLLATE "C" PRIMARY KEY,
+    seq BIGINT GENERATED ALWAYS AS IDENTITY UNIQUE,
+    json TEXT NOT NULL,
+    received_at BIGINT NOT NULL
+);
+CREATE TABLE outbox_heads (
+    peer TEXT COLLATE "C" PRIMARY KEY,
+    last_seq BIGINT NOT NULL
+);
+CREATE TABLE outbox (
+    peer TEXT COLLATE "C" NOT NULL,
+    seq BIGINT NOT NULL,
+    id TEXT COLLATE "C" NOT NULL,
+    kind TEXT COLLATE "C" NOT NULL,
+    payload TEXT NOT NULL,
+    object_id TEXT COLLATE "C",
+    version_key BIGINT,
+    created_at BIGINT NOT NULL,
+    delivered_at BIGINT,
+    PRIMARY KEY (peer, seq),
+    UNIQUE (peer, id)
+);
+CREATE INDEX outbox_undelivered ON outbox (peer, seq) WHERE delivered_at IS NULL;
+CREATE INDEX outbox_by_object ON outbox (object_id) WHERE object_id IS NOT NULL;
+CREATE TABLE nonces (
+    origin TEXT COLLATE "C" NOT NULL,
+    nonce TEXT COLLATE "C" NOT NULL,
+    request_time BIGINT NOT NULL,
+    PRIMARY KEY (origin, nonce)
+);
+CREATE INDEX nonces_by_time ON nonces (request_time);
+CREATE TABLE applied_messages (
+    origin TEXT COLLATE "C" NOT NULL,
+    message_id TEXT COLLATE "C" NOT NULL,
+    applied_at BIGINT NOT NULL,
+    PRIMARY KEY (origin, message_id)
+);
+CREATE TABLE provenance (
+    object_id TEXT COLLATE "C" NOT NULL,
+    version_key BIGINT NOT NULL,
+    origin TEXT COLLATE "C" NOT NULL,
+    recipient TEXT COLLATE "C" NOT NULL,
+    json TEXT NOT NULL,
+    received_at BIGINT,
+    PRIMARY KEY (object_id, version_key, origin, recipient)
+);
+CREATE TABLE feedback (
+    member TEXT COLLATE "C" NOT NULL,
+    kind TEXT COLLATE "C" NOT NULL,
+    id TEXT COLLATE "C" NOT NULL,
+    object_id TEXT COLLATE "C",
+    at BIGINT NOT NULL,
+    json TEXT NOT NULL,
+    PRIMARY KEY (member, kind, id)
+);
+CREATE INDEX feedback_by_object ON feedback (object_id, at) WHERE object_id IS NOT NULL;
+CREATE TABLE pull_positions (
+    peer TEXT COLLATE "C" PRIMARY KEY,
+    up_to BIGINT NOT NULL
+);
 "#;
 
 /// Brings the schema to [`SCHEMA_VERSION`].

@@ -7,7 +7,9 @@ use tokio_postgres::Row;
 
 use super::meta::collection_key;
 use super::{error, get};
-use crate::shared::role_from_str;
+use crate::shared::{clearance_from_str, role_from_str};
+
+const USER_SELECT: &str = "SELECT name, role, password_hash, clearance FROM users";
 
 fn user_missing(name: &str) -> StoreError {
     StoreError::NotFound(format!("user '{name}'"))
@@ -15,13 +17,20 @@ fn user_missing(name: &str) -> StoreError {
 
 pub(super) async fn create_user(client: &Client, user: &User) -> Result<(), StoreError> {
     let stmt = client
-        .prepare_cached("INSERT INTO users (name, role, password_hash) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING")
+        .prepare_cached(
+            "INSERT INTO users (name, role, password_hash, clearance) VALUES ($1, $2, $3, $4) ON CONFLICT DO NOTHING",
+        )
         .await
         .map_err(error)?;
     let inserted = client
         .execute(
             &stmt,
-            &[&user.name, &user.role.as_str(), &user.password_hash],
+            &[
+                &user.name,
+                &user.role.as_str(),
+                &user.password_hash,
+                &user.clearance.as_str(),
+            ],
         )
         .await
         .map_err(error)?;
@@ -36,13 +45,20 @@ pub(super) async fn create_user(client: &Client, user: &User) -> Result<(), Stor
 
 pub(super) async fn update_user(client: &Client, user: &User) -> Result<(), StoreError> {
     let stmt = client
-        .prepare_cached("UPDATE users SET role = $2, password_hash = $3 WHERE name = $1")
+        .prepare_cached(
+            "UPDATE users SET role = $2, password_hash = $3, clearance = $4 WHERE name = $1",
+        )
         .await
         .map_err(error)?;
     let updated = client
         .execute(
             &stmt,
-            &[&user.name, &user.role.as_str(), &user.password_hash],
+            &[
+                &user.name,
+                &user.role.as_str(),
+                &user.password_hash,
+                &user.clearance.as_str(),
+            ],
         )
         .await
         .map_err(error)?;
@@ -76,12 +92,13 @@ fn user_row(row: &Row) -> Result<User, StoreError> {
         name: get(row, 0)?,
         role: role_from_str(&get::<String>(row, 1)?)?,
         password_hash: get(row, 2)?,
+        clearance: clearance_from_str(&get::<String>(row, 3)?)?,
     })
 }
 
 pub(super) async fn user(client: &Client, name: &str) -> Result<Option<User>, StoreError> {
     let stmt = client
-        .prepare_cached("SELECT name, role, password_hash FROM users WHERE name = $1")
+        .prepare_cached(&format!("{USER_SELECT} WHERE name = $1"))
         .await
         .map_err(error)?;
     client
@@ -95,7 +112,7 @@ pub(super) async fn user(client: &Client, name: &str) -> Result<Option<User>, St
 
 pub(super) async fn users(client: &Client) -> Result<Vec<User>, StoreError> {
     let stmt = client
-        .prepare_cached("SELECT name, role, password_hash FROM users ORDER BY name")
+        .prepare_cached(&format!("{USER_SELECT} ORDER BY name"))
         .await
         .map_err(error)?;
     client

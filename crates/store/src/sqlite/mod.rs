@@ -8,8 +8,11 @@
 //! node and a CLI command) open the same file: the mutex only saves
 //! connections of one process from queueing on the file lock.
 
+mod exchange;
 mod meta;
 mod objects;
+mod outbox;
+mod records;
 mod schema;
 mod users;
 

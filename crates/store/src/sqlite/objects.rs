@@ -10,7 +10,7 @@ use rusqlite::{Connection, OptionalExtension, Transaction, TransactionBehavior, 
 
 use super::error;
 use super::meta::{collection_key, not_found};
-use crate::plan::{Existing, Plan, Stored, first_date_added, plan, valid_objects};
+use crate::plan::{Added, Existing, Plan, Stored, first_date_added, plan, valid_objects};
 use crate::shared::{
     details_from_json, details_to_json, fetch_limit, state_from_str, to_i64, to_u64,
 };
@@ -22,12 +22,30 @@ pub(super) fn add(
     clock: &dyn Clock,
     request: &AddRequest,
 ) -> Result<Status, StoreError> {
-    // IMMEDIATE takes the database write lock now: no other connection or
-    // process can commit between our read of last_date_added and our commit,
-    // which is what keeps date_added in commit order.
-    let tx = conn
-        .transaction_with_behavior(TransactionBehavior::Immediate)
-        .map_err(error)?;
+    let tx = write_transaction(conn)?;
+    let added = add_in(&tx, clock, request)?;
+    tx.commit().map_err(error)?;
+    Ok(added.status)
+}
+
+/// Begins a write transaction. IMMEDIATE takes the database write lock
+/// now: no other connection or process can commit between our reads (a
+/// collection's last date_added, a peer's last outbox seq) and our commit,
+/// which is what keeps date_added and outbox sequence numbers in commit
+/// order.
+pub(super) fn write_transaction(conn: &mut Connection) -> Result<Transaction<'_>, StoreError> {
+    conn.transaction_with_behavior(TransactionBehavior::Immediate)
+        .map_err(error)
+}
+
+/// Stores a request's new versions and its status inside `tx` (a write
+/// transaction): the one add path that `add_objects`, `share` and
+/// `receive` all take.
+pub(super) fn add_in(
+    tx: &Transaction<'_>,
+    clock: &dyn Clock,
+    request: &AddRequest,
+) -> Result<Added, StoreError> {
     let (collection, last): (i64, i64) = tx
         .prepare_cached(
             "SELECT seq, last_date_added FROM collections WHERE api_root = ?1 AND id = ?2",
@@ -41,17 +59,19 @@ pub(super) fn add(
         .map_err(error)?
         .ok_or_else(|| not_found(&request.api_root, &request.collection_id))?;
     let objects = valid_objects(request);
-    let existing = read_existing(&tx, collection, &objects)?;
+    let existing = read_existing(tx, collection, &objects)?;
     let plan = plan(
         &objects,
         &existing,
         first_date_added(clock.now_micros(), last)?,
     )?;
-    apply(&tx, collection, &plan)?;
+    apply(tx, collection, &plan)?;
     let status = assemble_status(request, &plan.outcomes);
-    insert_status(&tx, &status)?;
-    tx.commit().map_err(error)?;
-    Ok(status)
+    insert_status(tx, &status)?;
+    Ok(Added {
+        status,
+        outcomes: plan.outcomes,
+    })
 }
 
 /// What the collection holds of the request's ids.
@@ -118,7 +138,7 @@ fn apply(tx: &Transaction<'_>, collection: i64, plan: &Plan<'_>) -> Result<(), S
     let mut insert = tx
         .prepare_cached(
             "INSERT INTO objects (collection, date_added, id, type, spec_version, version, version_key,
-             is_first, is_last, json) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
+             is_first, is_last, json, tlp) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
         )
         .map_err(error)?;
     for row in &plan.rows {
@@ -135,6 +155,7 @@ fn apply(tx: &Transaction<'_>, collection: i64, plan: &Plan<'_>) -> Result<(), S
                 row.is_first,
                 row.is_last,
                 o.json,
+                o.tlp,
             ])
             .map_err(error)?;
     }
@@ -202,6 +223,7 @@ pub(super) fn query(
         types: &query.types,
         versions: &query.versions,
         spec_versions: &query.spec_versions,
+        max_tlp: query.max_tlp,
     };
     if !selection.can_match() {
         return Ok(Page {
@@ -247,9 +269,7 @@ pub(super) fn exists(
 }
 
 pub(super) fn delete(conn: &mut Connection, request: &DeleteRequest) -> Result<u64, StoreError> {
-    let tx = conn
-        .transaction_with_behavior(TransactionBehavior::Immediate)
-        .map_err(error)?;
+    let tx = write_transaction(conn)?;
     let collection = collection_key(&tx, &request.api_root, &request.collection_id)?;
     let ids = [request.object_id.clone()];
     let selection = Selection {
@@ -259,6 +279,7 @@ pub(super) fn delete(conn: &mut Connection, request: &DeleteRequest) -> Result<u
         types: &[],
         versions: &request.versions,
         spec_versions: &request.spec_versions,
+        max_tlp: None,
     };
     if !selection.can_match() {
         return Ok(0);

@@ -29,10 +29,16 @@ struct Migration {
     sql: &'static str,
 }
 
-const MIGRATIONS: &[Migration] = &[Migration {
-    version: 1,
-    sql: V1,
-}];
+const MIGRATIONS: &[Migration] = &[
+    Migration {
+        version: 1,
+        sql: V1,
+    },
+    Migration {
+        version: 2,
+        sql: V2,
+    },
+];
 
 /// Version 1. Times and version keys are Unix microseconds; `version_key`
 /// is `i64::MIN` for objects without versions (one version per id).
@@ -109,6 +115,95 @@ CREATE TABLE tokens (
     created INTEGER NOT NULL
 );
 CREATE INDEX tokens_by_user ON tokens (user_name, created);
+";
+
+/// Version 2: the exchange between member nodes (see
+/// `liaison_core::exchange`), the TLP rank of each object version and each
+/// user's clearance. Existing versions are unmarked (0) until rewritten and
+/// existing users are `standard`, the clearance every new user starts with.
+///
+/// - `commonwealth`: the adopted agreement, one row at most;
+/// - `ledger_acts`: acts by hash, `seq` keeping the order they were stored;
+/// - `outbox_heads`: the last sequence number handed out per peer, the row
+///   that serialises enqueuers of one peer; `outbox`: the per-peer log,
+///   kept after delivery;
+/// - `nonces`: request nonces per origin, pruned after the skew window;
+///   `applied_messages`: message ids per origin, kept for good;
+/// - `provenance`: signed records per object version, origin and recipient
+///   (`received_at` is null for this node's own shares);
+/// - `feedback`: receipts, acceptances and reactions, by member, kind, id;
+/// - `pull_positions`: how far each peer's log has been applied by pulling.
+const V2: &str = "
+ALTER TABLE objects ADD COLUMN tlp INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE users ADD COLUMN clearance TEXT NOT NULL DEFAULT 'standard';
+CREATE TABLE commonwealth (
+    singleton INTEGER PRIMARY KEY CHECK (singleton = 1),
+    id TEXT NOT NULL,
+    agreement_json TEXT NOT NULL,
+    self_name TEXT NOT NULL,
+    adopted_at INTEGER NOT NULL
+);
+CREATE TABLE ledger_acts (
+    hash TEXT PRIMARY KEY,
+    seq INTEGER NOT NULL UNIQUE,
+    json TEXT NOT NULL,
+    received_at INTEGER NOT NULL
+);
+CREATE TABLE outbox_heads (
+    peer TEXT PRIMARY KEY,
+    last_seq INTEGER NOT NULL
+);
+CREATE TABLE outbox (
+    peer TEXT NOT NULL,
+    seq INTEGER NOT NULL,
+    id TEXT NOT NULL,
+    kind TEXT NOT NULL,
+    payload TEXT NOT NULL,
+    object_id TEXT,
+    version_key INTEGER,
+    created_at INTEGER NOT NULL,
+    delivered_at INTEGER,
+    PRIMARY KEY (peer, seq),
+    UNIQUE (peer, id)
+);
+CREATE INDEX outbox_undelivered ON outbox (peer, seq) WHERE delivered_at IS NULL;
+CREATE INDEX outbox_by_object ON outbox (object_id) WHERE object_id IS NOT NULL;
+CREATE TABLE nonces (
+    origin TEXT NOT NULL,
+    nonce TEXT NOT NULL,
+    request_time INTEGER NOT NULL,
+    PRIMARY KEY (origin, nonce)
+);
+CREATE INDEX nonces_by_time ON nonces (request_time);
+CREATE TABLE applied_messages (
+    origin TEXT NOT NULL,
+    message_id TEXT NOT NULL,
+    applied_at INTEGER NOT NULL,
+    PRIMARY KEY (origin, message_id)
+);
+CREATE TABLE provenance (
+    object_id TEXT NOT NULL,
+    version_key INTEGER NOT NULL,
+    origin TEXT NOT NULL,
+    recipient TEXT NOT NULL,
+    json TEXT NOT NULL,
+    received_at INTEGER,
+    PRIMARY KEY (object_id, version_key, origin, recipient)
+);
+CREATE TABLE feedback (
+    member TEXT NOT NULL,
+    kind TEXT NOT NULL,
+    id TEXT NOT NULL,
+    object_id TEXT,
+    at INTEGER NOT NULL,
+    json TEXT NOT NULL,
+    PRIMARY KEY (member, kind, id)
+);
+CREATE INDEX feedback_by_object ON feedback (object_id, at) WHERE object_id IS NOT NULL;
+CREATE TABLE pull_positions (
+    peer TEXT PRIMARY KEY,
+    up_to INTEGER NOT NULL
+);
 ";
 
 /// Opens one connection with the settings every connection needs (these

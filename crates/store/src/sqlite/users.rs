@@ -6,7 +6,7 @@ use rusqlite::{Connection, OptionalExtension, Row, TransactionBehavior};
 
 use super::error;
 use super::meta::collection_key;
-use crate::shared::role_from_str;
+use crate::shared::{clearance_from_str, role_from_str};
 
 fn user_missing(name: &str) -> StoreError {
     StoreError::NotFound(format!("user '{name}'"))
@@ -14,8 +14,17 @@ fn user_missing(name: &str) -> StoreError {
 
 pub(super) fn create_user(conn: &mut Connection, user: &User) -> Result<(), StoreError> {
     let inserted = conn
-        .prepare_cached("INSERT INTO users (name, role, password_hash) VALUES (?1, ?2, ?3) ON CONFLICT DO NOTHING")
-        .and_then(|mut s| s.execute((&user.name, user.role.as_str(), &user.password_hash)))
+        .prepare_cached(
+            "INSERT INTO users (name, role, password_hash, clearance) VALUES (?1, ?2, ?3, ?4) ON CONFLICT DO NOTHING",
+        )
+        .and_then(|mut s| {
+            s.execute((
+                &user.name,
+                user.role.as_str(),
+                &user.password_hash,
+                user.clearance.as_str(),
+            ))
+        })
         .map_err(error)?;
     if inserted == 0 {
         return Err(StoreError::Conflict(format!(
@@ -28,8 +37,17 @@ pub(super) fn create_user(conn: &mut Connection, user: &User) -> Result<(), Stor
 
 pub(super) fn update_user(conn: &mut Connection, user: &User) -> Result<(), StoreError> {
     let updated = conn
-        .prepare_cached("UPDATE users SET role = ?2, password_hash = ?3 WHERE name = ?1")
-        .and_then(|mut s| s.execute((&user.name, user.role.as_str(), &user.password_hash)))
+        .prepare_cached(
+            "UPDATE users SET role = ?2, password_hash = ?3, clearance = ?4 WHERE name = ?1",
+        )
+        .and_then(|mut s| {
+            s.execute((
+                &user.name,
+                user.role.as_str(),
+                &user.password_hash,
+                user.clearance.as_str(),
+            ))
+        })
         .map_err(error)?;
     if updated == 0 {
         return Err(user_missing(&user.name));
@@ -56,22 +74,25 @@ pub(super) fn delete_user(conn: &mut Connection, name: &str) -> Result<(), Store
     tx.commit().map_err(error)
 }
 
-fn user_row(row: &Row<'_>) -> rusqlite::Result<(String, String, Option<String>)> {
-    Ok((row.get(0)?, row.get(1)?, row.get(2)?))
+type UserRow = (String, String, Option<String>, String);
+
+const USER_SELECT: &str = "SELECT name, role, password_hash, clearance FROM users";
+
+fn user_row(row: &Row<'_>) -> rusqlite::Result<UserRow> {
+    Ok((row.get(0)?, row.get(1)?, row.get(2)?, row.get(3)?))
 }
 
-fn to_user(
-    (name, role, password_hash): (String, String, Option<String>),
-) -> Result<User, StoreError> {
+fn to_user((name, role, password_hash, clearance): UserRow) -> Result<User, StoreError> {
     Ok(User {
         name,
         role: role_from_str(&role)?,
         password_hash,
+        clearance: clearance_from_str(&clearance)?,
     })
 }
 
 pub(super) fn user(conn: &Connection, name: &str) -> Result<Option<User>, StoreError> {
-    conn.prepare_cached("SELECT name, role, password_hash FROM users WHERE name = ?1")
+    conn.prepare_cached(&format!("{USER_SELECT} WHERE name = ?1"))
         .and_then(|mut s| s.query_row([name], user_row).optional())
         .map_err(error)?
         .map(to_user)
@@ -80,7 +101,7 @@ pub(super) fn user(conn: &Connection, name: &str) -> Result<Option<User>, StoreE
 
 pub(super) fn users(conn: &Connection) -> Result<Vec<User>, StoreError> {
     let mut stmt = conn
-        .prepare_cached("SELECT name, role, password_hash FROM users ORDER BY name")
+        .prepare_cached(&format!("{USER_SELECT} ORDER BY name"))
         .map_err(error)?;
     let rows = stmt.query_map([], user_row).map_err(error)?;
     rows.map(|r| r.map_err(error).and_then(to_user)).collect()

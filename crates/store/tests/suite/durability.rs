@@ -5,6 +5,8 @@ use std::sync::Arc;
 
 use liaison_core::StoreError;
 use liaison_core::clock::ManualClock;
+use liaison_core::exchange::{CommonwealthRecord, FeedbackRow, MessageKind, OutboxMessage};
+use liaison_core::federation::Clearance;
 use liaison_core::model::ApiRoot;
 use liaison_core::users::{Grant, Role, TokenRecord, User};
 use liaison_store::{OpenError, SCHEMA_VERSION};
@@ -27,6 +29,7 @@ pub async fn committed_data_survives_reopening(backend: Arc<dyn Backend>) {
         name: "ann".into(),
         role: Role::Analyst,
         password_hash: Some("$argon2id$x".into()),
+        clearance: Clearance::Red,
     };
     store.create_user(&user).await.unwrap();
     let grant = Grant {
@@ -115,10 +118,53 @@ pub async fn corrupt_rows_are_reported_not_trusted(backend: Arc<dyn Backend>) {
         name: "ann".into(),
         role: Role::Reader,
         password_hash: None,
+        clearance: Clearance::default(),
     };
     store.create_user(&user).await.unwrap();
+    let cleared = User {
+        name: "cat".into(),
+        ..user.clone()
+    };
+    store.create_user(&cleared).await.unwrap();
+    store
+        .adopt_commonwealth(&CommonwealthRecord {
+            id: "cw".into(),
+            agreement_json: "{}".into(),
+            self_name: "a".into(),
+            adopted_at: 1,
+        })
+        .await
+        .unwrap();
+    let m = |id: &str| OutboxMessage {
+        peer: "b".into(),
+        id: id.into(),
+        kind: MessageKind::Act,
+        payload: "{}".into(),
+        object: None,
+    };
+    let feedback = FeedbackRow {
+        kind: MessageKind::Acceptance,
+        id: "f".into(),
+        member: "a".into(),
+        object_id: Some("x".into()),
+        at: 1,
+        json: "{}".into(),
+    };
+    store
+        .record_local_feedback(&feedback, vec![m("1"), m("2")])
+        .await
+        .unwrap();
 
-    backend.execute("UPDATE users SET role = 'root'").await;
+    backend
+        .execute("UPDATE users SET clearance = 'top-secret' WHERE name = 'cat'")
+        .await;
+    backend
+        .execute("UPDATE outbox SET kind = 'gift' WHERE id = '2'")
+        .await;
+    backend.execute("UPDATE feedback SET kind = 'gift'").await;
+    backend
+        .execute("UPDATE users SET role = 'root' WHERE name = 'ann'")
+        .await;
     backend
         .execute("UPDATE statuses SET successes = '{\"not\": \"a list\"}'")
         .await;
@@ -131,6 +177,14 @@ pub async fn corrupt_rows_are_reported_not_trusted(backend: Arc<dyn Backend>) {
 
     let corrupt = |r: Result<(), StoreError>| matches!(r, Err(StoreError::Corrupt(_)));
     assert!(corrupt(store.user("ann").await.map(|_| ())));
+    assert!(corrupt(store.user("cat").await.map(|_| ())));
+    assert!(corrupt(store.outbox_pending("b", 10).await.map(|_| ())));
+    assert!(corrupt(store.feedback_of("x").await.map(|_| ())));
+    assert_eq!(
+        store.outbox_pending("b", 1).await.unwrap().len(),
+        1,
+        "the sound row still reads"
+    );
     assert!(corrupt(store.users().await.map(|_| ())));
     assert!(corrupt(store.status(ROOT, &status.id).await.map(|_| ())));
     assert!(corrupt(store.api_roots().await.map(|_| ())));

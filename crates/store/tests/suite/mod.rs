@@ -8,13 +8,22 @@
 
 #![allow(dead_code)] // each test binary uses the suite through the macro
 
+pub mod atomicity;
+pub mod clearance;
 pub mod concurrency;
 pub mod containers;
 pub mod deletes;
 pub mod durability;
 pub mod filters;
+pub mod inbound;
+pub mod kit;
+pub mod migration;
 pub mod objects;
+pub mod outbox;
+pub mod records;
+pub mod sharing;
 pub mod users;
+pub mod v1;
 
 use std::future::Future;
 use std::sync::Arc;
@@ -40,6 +49,13 @@ pub trait Backend: Send + Sync + 'static {
     async fn schema_versions(&self) -> Vec<i64>;
     /// Runs SQL on the database behind the store's back (to corrupt it).
     async fn execute(&self, sql: &str);
+    /// The schema of version 1, as Liaison 0.1 created it, in this engine's
+    /// dialect (to test migrations from it).
+    fn v1_schema(&self) -> &'static str;
+    /// Makes every insert into `table` whose `column` equals `value` fail,
+    /// as a full disk or a lost connection would halfway through a
+    /// transaction.
+    async fn fail_inserts(&self, table: &str, column: &str, value: &str);
     /// Removes the database.
     async fn cleanup(&self);
 }
@@ -119,12 +135,38 @@ macro_rules! conformance_tests {
             users::grants_round_trip,
             users::tokens_round_trip,
             users::deleting_a_user_cascades,
+            users::clearances_round_trip,
+            clearance::tlp_ceilings_hide_versions,
+            clearance::shared_and_received_versions_keep_their_tlp,
+            clearance::prepared_objects_store_the_tlp_of_their_markings,
+            sharing::share_commits_objects_status_provenance_and_outbox,
+            sharing::conflicting_objects_enqueue_nothing,
+            sharing::resharing_is_idempotent,
+            outbox::sequences_are_per_peer_and_start_at_one,
+            outbox::pending_after_and_delivered,
+            inbound::receive_applies_objects_provenance_feedback_and_acts,
+            inbound::replayed_nonces_store_nothing,
+            inbound::applied_messages_are_not_applied_again,
+            inbound::conflicting_objects_are_refused_with_a_reason,
+            inbound::pull_positions_only_advance,
+            inbound::nonces_are_pruned_by_request_time,
+            records::commonwealth_adoption_is_idempotent,
+            records::acts_are_stored_once_in_arrival_order,
+            records::own_acts_are_stored_and_enqueued_at_once,
+            records::local_feedback_is_stored_and_enqueued,
+            records::lookups_by_object,
         );
         $crate::conformance_tests!(@backend
             concurrency::concurrent_writers_commit_in_date_added_order,
             durability::committed_data_survives_reopening,
             durability::reopening_migrates_nothing_and_newer_schemas_are_refused,
             durability::corrupt_rows_are_reported_not_trusted,
+            concurrency::concurrent_sharers_number_each_peer_in_commit_order,
+            concurrency::concurrent_receivers_apply_each_message_once,
+            atomicity::a_failed_share_stores_nothing,
+            atomicity::a_failed_receive_stores_nothing_not_even_the_nonce,
+            atomicity::failed_local_feedback_and_deliveries_store_nothing,
+            migration::version_1_databases_keep_their_data,
         );
     };
     (@store $($module:ident :: $check:ident),* $(,)?) => {$(
@@ -194,6 +236,7 @@ pub fn versioned(kind: &str, n: u32, v: i64, spec: &str, extra: &str) -> NewObje
         spec_version: spec.into(),
         version,
         version_key: version_key(v),
+        tlp: 0,
     }
 }
 
@@ -207,6 +250,7 @@ pub fn observable(n: u32) -> NewObject {
         spec_version: "2.1".into(),
         version: String::new(),
         version_key: UNVERSIONED,
+        tlp: 0,
     }
 }
 

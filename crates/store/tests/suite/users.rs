@@ -3,6 +3,7 @@
 use std::sync::Arc;
 
 use liaison_core::clock::ManualClock;
+use liaison_core::federation::Clearance;
 use liaison_core::users::{Grant, Role, TokenRecord, User};
 use liaison_core::{Store, StoreError};
 
@@ -13,6 +14,7 @@ fn user(name: &str, role: Role) -> User {
         name: name.into(),
         role,
         password_hash: Some(format!("$argon2id$v=19$m=19456,t=2,p=1$salt${name}")),
+        clearance: Clearance::default(),
     }
 }
 
@@ -183,4 +185,31 @@ pub async fn deleting_a_user_cascades(store: Arc<dyn Store>, _clock: Arc<ManualC
     // Others are untouched.
     assert_eq!(s.grants_of("ben").await.unwrap().len(), 1);
     assert!(s.token("ben-token").await.unwrap().is_some());
+}
+
+pub async fn clearances_round_trip(store: Arc<dyn Store>, _clock: Arc<ManualClock>) {
+    let s = store.as_ref();
+    let plain = user("ann", Role::Reader);
+    assert_eq!(plain.clearance, Clearance::Standard);
+    let cleared = User {
+        clearance: Clearance::Red,
+        ..user("ben", Role::Analyst)
+    };
+    s.create_user(&plain).await.unwrap();
+    s.create_user(&cleared).await.unwrap();
+    assert_eq!(s.user("ann").await.unwrap(), Some(plain.clone()));
+    assert_eq!(s.user("ben").await.unwrap(), Some(cleared.clone()));
+
+    // update_user replaces the clearance with the rest.
+    let raised = User {
+        clearance: Clearance::AmberStrict,
+        ..plain
+    };
+    s.update_user(&raised).await.unwrap();
+    let lowered = User {
+        clearance: Clearance::Standard,
+        ..cleared
+    };
+    s.update_user(&lowered).await.unwrap();
+    assert_eq!(s.users().await.unwrap(), vec![raised, lowered]);
 }

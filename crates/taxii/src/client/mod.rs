@@ -326,7 +326,13 @@ impl Client {
             .unwrap_or("")
             .to_owned();
         let headers = response.headers().clone();
-        let mut body = Vec::new();
+        // Pages are large: size the buffer from Content-Length when given.
+        let declared = response.content_length().unwrap_or(0);
+        let mut body = Vec::with_capacity(
+            usize::try_from(declared)
+                .unwrap_or(0)
+                .min(self.max_response_bytes),
+        );
         while let Some(chunk) = response
             .chunk()
             .await

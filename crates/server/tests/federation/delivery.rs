@@ -1,0 +1,262 @@
+//! Delivery: to all, bilaterally, to a peer that was down (by the
+//! sender's retries and by the recipient's pull), exactly once.
+
+use reqwest::Method;
+use serde_json::json;
+
+use crate::kit::*;
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn share_to_all_reaches_all_with_provenance_and_receipts() {
+    let nodes = commonwealth(&["cert-a", "cert-b", "cert-c"]).await;
+    let (a, b, c) = (&nodes[0], &nodes[1], &nodes[2]);
+    let report = a.share(&[indicator(1, V1, None)], json!("all")).await;
+    assert_eq!(report["recipients"], json!(["cert-b", "cert-c"]));
+    assert_eq!(report["statuses"][0]["success_count"], 1, "{report}");
+    let id = indicator_id(1);
+    for node in [b, c] {
+        eventually("delivered", || async {
+            node.taxii_ids("from-cert-a", &node.admin).await == [id.clone()]
+        })
+        .await;
+        let provenance = node.store.provenance_of(&id).await.unwrap();
+        assert_eq!(provenance.len(), 1);
+        assert_eq!(provenance[0].origin, "cert-a");
+        assert!(
+            provenance[0].json.contains(r#""audience":"all""#),
+            "{}",
+            provenance[0].json
+        );
+        assert_eq!(
+            node.store.origin_of(&id).await.unwrap().as_deref(),
+            Some("cert-a")
+        );
+    }
+    for peer in ["cert-b", "cert-c"] {
+        eventually("receipt at the origin", || async {
+            a.state_for(&id, peer)
+                .await
+                .is_some_and(|s| s["state"] == "delivered" && s["delivered_at"].is_string())
+        })
+        .await;
+    }
+    // The originator's own view: what it shared is in to-all.
+    assert_eq!(a.taxii_ids("to-all", &a.admin).await, [id]);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_bilateral_share_never_reaches_a_third_member() {
+    let nodes = commonwealth(&["cert-a", "cert-b", "cert-c"]).await;
+    let (a, b, c) = (&nodes[0], &nodes[1], &nodes[2]);
+    a.share(&[indicator(1, V1, None)], json!(["cert-b"])).await;
+    // The second way in: a TAXII client posting into to-cert-b.
+    let posted = a
+        .request(
+            Method::POST,
+            "/default/collections/to-cert-b/objects/",
+            &a.admin,
+        )
+        .header("accept", TAXII)
+        .header("content-type", TAXII)
+        .body(format!(r#"{{"objects":[{}]}}"#, indicator(2, V1, None)))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(posted.status(), 202);
+    let ids = [indicator_id(1), indicator_id(2)];
+    eventually("b has both", || async {
+        b.taxii_ids("from-cert-a", &b.admin).await.len() == 2
+    })
+    .await;
+    for id in &ids {
+        eventually("delivered to b", || async {
+            a.state_for(id, "cert-b")
+                .await
+                .is_some_and(|s| s["state"] == "delivered")
+        })
+        .await;
+        // A named audience is disclosed to each recipient as itself only.
+        let provenance = b.store.provenance_of(id).await.unwrap();
+        assert!(
+            provenance[0].json.contains(r#""audience":["cert-b"]"#),
+            "{}",
+            provenance[0].json
+        );
+        // Not in C's store, not in C's TAXII API, never sent to C.
+        assert_eq!(c.store.origin_of(id).await.unwrap(), None);
+        assert!(c.store.provenance_of(id).await.unwrap().is_empty());
+        let sent = a.store.outbox_of_object(id).await.unwrap();
+        assert!(sent.iter().all(|m| m.peer == "cert-b"), "{sent:?}");
+        assert_eq!(
+            a.status(id).await["versions"][0]["recipients"]
+                .as_array()
+                .unwrap()
+                .len(),
+            1
+        );
+    }
+    assert!(c.taxii_ids("from-cert-a", &c.admin).await.is_empty());
+    assert!(
+        a.store
+            .outbox_after("cert-c", 0, 100)
+            .await
+            .unwrap()
+            .is_empty()
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_peer_that_was_down_receives_everything_exactly_once() {
+    let mut nodes = commonwealth(&["cert-a", "cert-b", "cert-c"]).await;
+    nodes[1].stop().await;
+    let objects: Vec<String> = (1..=20).map(|n| indicator(n, V1, None)).collect();
+    nodes[0].share(&objects, json!("all")).await;
+    let (a, c) = (&nodes[0], &nodes[2]);
+    eventually("c has all", || async {
+        c.taxii_ids("from-cert-a", &c.admin).await.len() == 20
+    })
+    .await;
+    eventually("a retries b", || async {
+        a.state
+            .federation
+            .as_ref()
+            .unwrap()
+            .delivery("cert-b")
+            .consecutive_failures
+            >= 2
+    })
+    .await;
+    let (_, view) = a.admin_call(Method::GET, "/federation", None).await;
+    let peer_b = view["peers"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|p| p["name"] == "cert-b")
+        .unwrap()
+        .clone();
+    assert_eq!(peer_b["pending"], 20, "{view}");
+    assert!(
+        peer_b["last_error"]
+            .as_str()
+            .is_some_and(|e| e.contains("cert-b")),
+        "{view}"
+    );
+    assert_eq!(
+        a.state_for(&indicator_id(1), "cert-b").await.unwrap()["state"],
+        "queued"
+    );
+
+    nodes[1].start().await;
+    let (a, b) = (&nodes[0], &nodes[1]);
+    eventually("b has all", || async {
+        b.taxii_ids("from-cert-a", &b.admin).await.len() == 20
+    })
+    .await;
+    eventually("a has every receipt", || async {
+        a.store
+            .outbox_pending("cert-b", 100)
+            .await
+            .unwrap()
+            .is_empty()
+    })
+    .await;
+    // Exactly once: one version per object, one provenance each.
+    let mut ids = b.taxii_ids("from-cert-a", &b.admin).await;
+    ids.sort();
+    ids.dedup();
+    assert_eq!(ids.len(), 20);
+    for n in 1..=20 {
+        assert_eq!(
+            b.store.provenance_of(&indicator_id(n)).await.unwrap().len(),
+            1
+        );
+        assert_eq!(
+            a.state_for(&indicator_id(n), "cert-b").await.unwrap()["state"],
+            "delivered"
+        );
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_restarted_node_pulls_what_it_missed() {
+    let mut nodes = commonwealth(&["cert-a", "cert-b"]).await;
+    nodes[1].stop().await;
+    // A does not push: only B's pull on start can bring the objects.
+    nodes[0].stop_workers().await;
+    nodes[0]
+        .share(
+            &[indicator(1, V1, None), indicator(2, V1, None)],
+            json!(["cert-b"]),
+        )
+        .await;
+    nodes[1].start().await;
+    let b = &nodes[1];
+    eventually("b pulled", || async {
+        b.taxii_ids("from-cert-a", &b.admin).await.len() == 2
+    })
+    .await;
+    assert_eq!(b.store.pulled_up_to("cert-a").await.unwrap(), 2);
+    // A's messages are still pending at A (no receipt yet); once A's
+    // workers run, B answers them as already applied, and stores nothing twice.
+    nodes[0].start_workers().await;
+    let a = &nodes[0];
+    eventually("receipts", || async {
+        a.store
+            .outbox_pending("cert-b", 10)
+            .await
+            .unwrap()
+            .is_empty()
+    })
+    .await;
+    assert_eq!(
+        a.state_for(&indicator_id(1), "cert-b").await.unwrap()["state"],
+        "delivered"
+    );
+    assert_eq!(
+        nodes[1]
+            .taxii_ids("from-cert-a", &nodes[1].admin)
+            .await
+            .len(),
+        2
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_large_share_to_named_members_reaches_each_once() {
+    let nodes = commonwealth(&["cert-a", "cert-b", "cert-c"]).await;
+    let (a, b, c) = (&nodes[0], &nodes[1], &nodes[2]);
+    let objects: Vec<String> = (1..=300).map(|n| indicator(n, V1, None)).collect();
+    let report = a.share(&objects, json!(["cert-b", "cert-c"])).await;
+    // One status per outbound collection (to-cert-b, to-cert-c).
+    assert_eq!(report["statuses"].as_array().unwrap().len(), 2, "{report}");
+    assert_eq!(report["messages"], 600);
+    for node in [b, c] {
+        eventually("all received", || async {
+            node.taxii_ids("from-cert-a", &node.admin).await.len() == 300
+        })
+        .await;
+        let provenance = node.store.provenance_of(&indicator_id(150)).await.unwrap();
+        let disclosed = format!(r#""audience":["{}"]"#, node.name);
+        assert!(
+            provenance[0].json.contains(&disclosed),
+            "{}",
+            provenance[0].json
+        );
+    }
+    eventually("all receipted", || async {
+        a.store
+            .outbox_pending("cert-b", 10)
+            .await
+            .unwrap()
+            .is_empty()
+            && a.store
+                .outbox_pending("cert-c", 10)
+                .await
+                .unwrap()
+                .is_empty()
+    })
+    .await;
+    // Sharing the same versions again enqueues nothing.
+    let again = a.share(&objects[..10], json!(["cert-b"])).await;
+    assert_eq!(again["messages"], 0, "{again}");
+}

@@ -1,0 +1,175 @@
+//! The per-peer outbox in SQLite. Sequence numbers come from
+//! `outbox_heads`, read and advanced inside the caller's write
+//! transaction: SQLite's database-wide write lock, held from `BEGIN
+//! IMMEDIATE` to commit, makes the numbers strictly increase in commit
+//! order across connections and processes.
+
+use std::collections::BTreeMap;
+
+use liaison_core::StoreError;
+use liaison_core::exchange::OutboxRow;
+use rusqlite::{Connection, OptionalExtension, Row, params};
+
+use super::error;
+use crate::exchange::PeerMessages;
+use crate::shared::{kind_from_str, object_key, position, row_limit, to_i64, to_u64};
+
+/// Enqueues each peer's messages after its last sequence number, skipping
+/// ids already queued for that peer; returns `(index, peer, seq)` of those
+/// enqueued. `tx` must be a write transaction.
+pub(super) fn enqueue(
+    tx: &Connection,
+    now: i64,
+    peers: BTreeMap<&str, PeerMessages<'_>>,
+) -> Result<Vec<(usize, String, u64)>, StoreError> {
+    let mut enqueued = Vec::new();
+    let mut head = tx
+        .prepare_cached("SELECT last_seq FROM outbox_heads WHERE peer = ?1")
+        .map_err(error)?;
+    let mut queued = tx
+        .prepare_cached("SELECT 1 FROM outbox WHERE peer = ?1 AND id = ?2")
+        .map_err(error)?;
+    let mut insert = tx
+        .prepare_cached(
+            "INSERT INTO outbox (peer, seq, id, kind, payload, object_id, version_key, created_at)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+        )
+        .map_err(error)?;
+    let mut advance = tx
+        .prepare_cached(
+            "INSERT INTO outbox_heads (peer, last_seq) VALUES (?1, ?2)
+             ON CONFLICT (peer) DO UPDATE SET last_seq = excluded.last_seq",
+        )
+        .map_err(error)?;
+    for (peer, messages) in peers {
+        let mut last: i64 = head
+            .query_row([peer], |r| r.get(0))
+            .optional()
+            .map_err(error)?
+            .unwrap_or(0);
+        let first = last;
+        for (index, m) in messages {
+            let present = queued
+                .query_row((peer, &m.id), |_| Ok(()))
+                .optional()
+                .map_err(error)?
+                .is_some();
+            if present {
+                continue;
+            }
+            last = last
+                .checked_add(1)
+                .ok_or_else(|| StoreError::Corrupt(format!("the outbox of {peer} is full")))?;
+            let (object_id, version_key) = match &m.object {
+                Some(k) => (Some(k.id.as_str()), Some(k.version_key)),
+                None => (None, None),
+            };
+            insert
+                .execute(params![
+                    peer,
+                    last,
+                    m.id,
+                    m.kind.as_str(),
+                    m.payload,
+                    object_id,
+                    version_key,
+                    now
+                ])
+                .map_err(error)?;
+            enqueued.push((index, peer.to_owned(), to_u64(last, "outbox seq")?));
+        }
+        if last != first {
+            advance.execute((peer, last)).map_err(error)?;
+        }
+    }
+    Ok(enqueued)
+}
+
+const OUTBOX_SELECT: &str = "SELECT peer, seq, id, kind, payload, object_id, version_key, created_at, delivered_at FROM outbox";
+
+type Columns = (
+    (String, i64, String, String, String),
+    (Option<String>, Option<i64>, i64, Option<i64>),
+);
+
+fn columns(r: &Row<'_>) -> rusqlite::Result<Columns> {
+    Ok((
+        (r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?),
+        (r.get(5)?, r.get(6)?, r.get(7)?, r.get(8)?),
+    ))
+}
+
+fn to_row(
+    ((peer, seq, id, kind, payload), (object_id, version_key, created_at, delivered_at)): Columns,
+) -> Result<OutboxRow, StoreError> {
+    Ok(OutboxRow {
+        peer,
+        seq: to_u64(seq, "outbox seq")?,
+        id,
+        kind: kind_from_str(&kind)?,
+        payload,
+        object: object_key(object_id, version_key)?,
+        created_at,
+        delivered_at,
+    })
+}
+
+fn select(
+    conn: &Connection,
+    sql: &str,
+    params: impl rusqlite::Params,
+) -> Result<Vec<OutboxRow>, StoreError> {
+    let mut stmt = conn.prepare_cached(sql).map_err(error)?;
+    let rows = stmt.query_map(params, columns).map_err(error)?;
+    rows.map(|r| r.map_err(error).and_then(to_row)).collect()
+}
+
+pub(super) fn pending(
+    conn: &Connection,
+    peer: &str,
+    limit: usize,
+) -> Result<Vec<OutboxRow>, StoreError> {
+    select(
+        conn,
+        &format!("{OUTBOX_SELECT} WHERE peer = ?1 AND delivered_at IS NULL ORDER BY seq LIMIT ?2"),
+        (peer, row_limit(limit)),
+    )
+}
+
+pub(super) fn after(
+    conn: &Connection,
+    peer: &str,
+    after: u64,
+    limit: usize,
+) -> Result<Vec<OutboxRow>, StoreError> {
+    select(
+        conn,
+        &format!("{OUTBOX_SELECT} WHERE peer = ?1 AND seq > ?2 ORDER BY seq LIMIT ?3"),
+        (peer, position(after), row_limit(limit)),
+    )
+}
+
+pub(super) fn of_object(conn: &Connection, object_id: &str) -> Result<Vec<OutboxRow>, StoreError> {
+    select(
+        conn,
+        &format!("{OUTBOX_SELECT} WHERE object_id = ?1 ORDER BY peer, seq"),
+        [object_id],
+    )
+}
+
+/// Marks messages delivered at `at`; the first delivery time is kept, and
+/// sequence numbers never handed out are ignored.
+pub(super) fn mark(tx: &Connection, peer: &str, seqs: &[u64], at: i64) -> Result<(), StoreError> {
+    let mut stmt = tx
+        .prepare_cached(
+            "UPDATE outbox SET delivered_at = ?3 WHERE peer = ?1 AND seq = ?2 AND delivered_at IS NULL",
+        )
+        .map_err(error)?;
+    for &seq in seqs {
+        let Ok(seq) = to_i64(seq, "outbox seq") else {
+            continue;
+        };
+        stmt.execute((peer, seq, at)).map_err(error)?;
+    }
+    Ok(())
+}
