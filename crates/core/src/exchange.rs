@@ -166,8 +166,19 @@ pub struct InboundBatch {
     /// Objects to add to the origin's inbound collection.
     pub add: Option<AddRequest>,
     pub messages: Vec<InboundMessage>,
-    /// For pulled batches: the origin's outbox position now applied.
-    pub pulled_up_to: Option<u64>,
+    /// The part of the origin's outbox log (its sequence numbers for this
+    /// node) that the batch's messages cover, when they carry them: the
+    /// store advances the origin's pull position over it (see
+    /// [`crate::store::ExchangeStore::receive`]).
+    pub log: Option<LogSpan>,
+}
+
+/// Sequence numbers `first..=last` of a peer's outbox log for this node,
+/// all handled (stored, already applied or refused for good) by a batch.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct LogSpan {
+    pub first: u64,
+    pub last: u64,
 }
 
 /// One message of an inbound batch.
@@ -179,7 +190,9 @@ pub struct InboundMessage {
     /// For objects: the version added through [`InboundBatch::add`].
     pub object: Option<ObjectKey>,
     pub provenance: Option<ProvenanceRow>,
-    pub feedback: Option<FeedbackRow>,
+    /// The signed records the message carries: an acceptance, a reaction,
+    /// or one receipt per message a receipt batch names.
+    pub feedback: Vec<FeedbackRow>,
     /// For acts: the act.
     pub act: Option<StoredAct>,
 }

@@ -126,7 +126,13 @@ pub trait Store: ExchangeStore + Send + Sync + std::fmt::Debug + 'static {
 ///   stores nothing; then, in the same transaction, it applies each message
 ///   whose id it has not applied before (objects into the origin's inbound
 ///   collection, provenance, feedback, acts) and records the ids; a message
-///   already applied changes nothing;
+///   already applied changes nothing; each receipt applied, signed by the
+///   origin, marks this node's message with the receipted id to the origin
+///   delivered (if not already); and when the batch names a
+///   [`LogSpan`](crate::exchange::LogSpan) that continues the origin's pull
+///   position (`first <= position + 1`), the position becomes `last` if
+///   that is further (it never moves back, and never skips a message
+///   this node has not handled);
 /// - `mark_delivered` stores the peer's receipts and marks the messages
 ///   delivered in one transaction;
 /// - `record_local_feedback` stores this node's own acceptance or reaction
@@ -167,6 +173,12 @@ pub trait ExchangeStore: Send + Sync + std::fmt::Debug + 'static {
         outbox: Vec<OutboxMessage>,
     ) -> Result<Vec<(String, u64)>, StoreError>;
 
+    /// Enqueues messages that carry no record this node keeps (the receipt
+    /// batches of messages it pulled), in one transaction, as `share` would
+    /// (an id already queued for that peer changes nothing); returns the
+    /// `(peer, seq)` of the messages enqueued now.
+    async fn enqueue(&self, outbox: Vec<OutboxMessage>) -> Result<Vec<(String, u64)>, StoreError>;
+
     /// Undelivered messages for `peer`, in sequence order.
     async fn outbox_pending(&self, peer: &str, limit: usize) -> Result<Vec<OutboxRow>, StoreError>;
     /// Messages for `peer` after sequence number `after`, delivered or not,
@@ -195,6 +207,12 @@ pub trait ExchangeStore: Send + Sync + std::fmt::Debug + 'static {
     /// The member an object id was received from, if it was received (the
     /// never-forward rule needs it).
     async fn origin_of(&self, object_id: &str) -> Result<Option<String>, StoreError>;
+    /// [`ExchangeStore::origin_of`] for many ids in one call: the ids that
+    /// were received, each with its origin (ids not received are absent).
+    async fn origins_of(
+        &self,
+        object_ids: &[String],
+    ) -> Result<std::collections::HashMap<String, String>, StoreError>;
     /// All feedback held about an object id.
     async fn feedback_of(&self, object_id: &str) -> Result<Vec<FeedbackRow>, StoreError>;
     /// Every outbox message about an object id, for every peer.

@@ -170,9 +170,9 @@ fn forged_replayed_misaddressed_and_tampered_requests_are_refused_and_nothing_is
     let headers = sign(&commonwealth, A, B, a.key(), now(), &tampered);
     let (status, answer) = post(&cw, &as_a, &headers, &tampered);
     assert_eq!(status, 200, "{answer}");
-    let receipt = &answer["receipts"][0];
+    let receipt = &answer["receipts"]["entries"][0];
     assert_eq!(receipt["outcome"], "refused", "{answer}");
-    assert_eq!(receipt["recipient"], B);
+    assert_eq!(answer["receipts"]["recipient"], B);
     let reason = receipt["reason"].as_str().unwrap();
     assert!(reason.contains("digest does not match"), "{reason}");
 
@@ -182,7 +182,10 @@ fn forged_replayed_misaddressed_and_tampered_requests_are_refused_and_nothing_is
     let headers = sign(&commonwealth, A, B, a.key(), now(), &body);
     let (status, answer) = post(&cw, &as_a, &headers, &body);
     assert_eq!(status, 200, "{answer}");
-    assert_eq!(answer["receipts"][0]["outcome"], "stored", "{answer}");
+    assert_eq!(
+        answer["receipts"]["entries"][0]["outcome"], "stored",
+        "{answer}"
+    );
     assert_refused(&post(&cw, &as_a, &headers, &body), 401, "replayed-nonce");
 
     // B holds the honest object once, and nothing of the others.

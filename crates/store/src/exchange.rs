@@ -23,15 +23,21 @@
 //!   message's id is released, so a retry is judged again rather than
 //!   reported applied;
 //! - an applied message stores every part it carries (provenance, feedback,
-//!   act); a refused or already-applied one stores nothing.
+//!   act); a refused or already-applied one stores nothing;
+//! - the receipts an applied message carries, signed by the batch's
+//!   origin, name the messages of this node's outbox to the origin that
+//!   become delivered ([`Parts::receipted`]);
+//! - a batch's [`LogSpan`] moves the origin's pull position to its `last`
+//!   only when it continues the position (`first <= position + 1`), and
+//!   never back ([`advanced_position`]).
 
 use std::borrow::Cow;
 use std::collections::{BTreeMap, HashMap, HashSet, VecDeque};
 
 use liaison_core::StoreError;
 use liaison_core::exchange::{
-    CommonwealthRecord, FeedbackRow, InboundBatch, InboundMessage, MessageKind, MessageOutcome,
-    ObjectKey, OutboxMessage, ProvenanceRow, StoredAct,
+    CommonwealthRecord, FeedbackRow, InboundBatch, InboundMessage, LogSpan, MessageKind,
+    MessageOutcome, ObjectKey, OutboxMessage, ProvenanceRow, StoredAct,
 };
 use liaison_core::ingest::{AddItem, AddRequest};
 use liaison_core::objects::{AddOutcome, NewObject};
@@ -256,7 +262,7 @@ fn judge<'a>(
             }
         }
         MessageKind::Receipt | MessageKind::Acceptance | MessageKind::Reaction
-            if message.feedback.is_none() =>
+            if message.feedback.is_empty() =>
         {
             missing("a signed record")
         }
@@ -273,6 +279,9 @@ pub(crate) struct Parts<'a> {
     pub acts: Vec<&'a StoredAct>,
     /// Claimed ids to release (refused messages).
     pub release: Vec<&'a str>,
+    /// Ids of this node's messages to the origin that the origin's
+    /// applied receipts name, sorted and distinct: to mark delivered.
+    pub receipted: Vec<&'a str>,
 }
 
 /// The parts of the applied messages, and the ids of the refused ones.
@@ -284,6 +293,13 @@ pub(crate) fn parts<'a>(batch: &'a InboundBatch, outcomes: &[MessageOutcome]) ->
                 parts.provenance.extend(&message.provenance);
                 parts.feedback.extend(&message.feedback);
                 parts.acts.extend(&message.act);
+                parts.receipted.extend(
+                    message
+                        .feedback
+                        .iter()
+                        .filter(|f| f.kind == MessageKind::Receipt && f.member == batch.origin)
+                        .map(|f| f.id.as_str()),
+                );
             }
             MessageOutcome::Refused(_) => parts.release.push(&message.id),
             MessageOutcome::AlreadyApplied => {}
@@ -291,7 +307,16 @@ pub(crate) fn parts<'a>(batch: &'a InboundBatch, outcomes: &[MessageOutcome]) ->
     }
     parts.release.sort_unstable();
     parts.release.dedup();
+    parts.receipted.sort_unstable();
+    parts.receipted.dedup();
     parts
+}
+
+/// The origin's pull position after a batch covering `span`, given the
+/// position `held` (`None`: leave it as it is).
+pub(crate) fn advanced_position(held: u64, span: Option<LogSpan>) -> Option<u64> {
+    let span = span?;
+    (span.first <= held.saturating_add(1) && span.last > held).then_some(span.last)
 }
 
 #[cfg(test)]
@@ -323,7 +348,7 @@ mod tests {
             kind,
             object,
             provenance: None,
-            feedback: None,
+            feedback: Vec::new(),
             act: None,
         }
     }
@@ -342,8 +367,42 @@ mod tests {
                 items,
             }),
             messages,
-            pulled_up_to: None,
+            log: None,
         }
+    }
+
+    #[test]
+    fn pull_positions_advance_over_continuing_spans_only() {
+        let span = |first, last| Some(LogSpan { first, last });
+        assert_eq!(advanced_position(0, span(1, 500)), Some(500));
+        assert_eq!(advanced_position(500, span(501, 900)), Some(900));
+        assert_eq!(advanced_position(500, span(300, 900)), Some(900));
+        assert_eq!(advanced_position(500, span(502, 900)), None, "a gap");
+        assert_eq!(advanced_position(900, span(1, 500)), None, "never back");
+        assert_eq!(advanced_position(900, None), None);
+    }
+
+    #[test]
+    fn applied_receipts_of_the_origin_name_messages_delivered() {
+        let receipt = |id: &str, member: &str| FeedbackRow {
+            kind: MessageKind::Receipt,
+            id: id.into(),
+            member: member.into(),
+            object_id: None,
+            at: 1,
+            json: "{}".into(),
+        };
+        let mut m = message("r1", MessageKind::Receipt, None);
+        m.feedback = vec![receipt("x2", "b"), receipt("x1", "b"), receipt("x9", "c")];
+        let batch = batch(Vec::new(), vec![m]);
+        let applied = parts(&batch, &[MessageOutcome::Applied]);
+        assert_eq!(applied.receipted, vec!["x1", "x2"]);
+        assert_eq!(applied.feedback.len(), 3);
+        assert!(
+            parts(&batch, &[MessageOutcome::AlreadyApplied])
+                .receipted
+                .is_empty()
+        );
     }
 
     #[test]
@@ -465,6 +524,7 @@ mod tests {
         let parts = parts(&batch, &decided);
         assert_eq!(parts.provenance.len(), 1);
         assert_eq!(parts.release, vec!["m2", "m3", "m4", "m5"]);
+        assert!(parts.receipted.is_empty());
         assert_eq!(
             conflicted(&valid_objects(&add), &outcomes),
             HashSet::from([("x", 1)])

@@ -1,7 +1,7 @@
 //! The loop back to the originator: accepting and reacting to received
 //! objects, and checking the receipts a peer returns for what it was sent.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 use liaison_stix::json;
 use liaison_stix::tlp::Tlp;
@@ -9,14 +9,14 @@ use liaison_stix::tlp::Tlp;
 use crate::Store;
 use crate::exchange::{FeedbackRow, MessageKind, ObjectKey, OutboxMessage, OutboxRow};
 use crate::federation::{
-    Acceptance, Audience, Member, Provenance, Reaction, ReactionDraft, Receipt, Standing,
-    object_tlp, tlp_name,
+    Acceptance, Audience, Member, Provenance, Reaction, ReactionDraft, Receipt, ReceiptBatch,
+    Standing, object_tlp, tlp_name,
 };
 use crate::objects::ObjectQuery;
 
 use super::identity::{MembershipSource, NodeIdentity, inbound_collection};
 use super::share::to_json;
-use super::wire::WireMessage;
+use super::wire::{WireMessage, object_message_id};
 use super::{EXCHANGE_API_ROOT, ExchangeError};
 
 /// What [`accept`] did.
@@ -223,65 +223,87 @@ fn expected_object(row: &OutboxRow) -> Option<(String, String)> {
     }
 }
 
-/// Verifies the receipts `peer` returned for `sent` and keeps those that
-/// are signed by it, addressed to this node and match a message sent (same
-/// message id, same object id and digest). Returns the rows to store and,
-/// for the log, why the others were dropped.
+/// True when `receipt` names the object `row` carried. The id of an
+/// object message is derived from the version's id, version and digest
+/// (see [`object_message_id`]), so it is checked without reading the
+/// payload; other messages are read.
+fn receipt_matches(row: &OutboxRow, receipt: &Receipt) -> bool {
+    if row.kind == MessageKind::Object {
+        return match (&receipt.object_id, &receipt.object_version, &receipt.digest) {
+            (Some(id), Some(version), Some(digest)) => {
+                object_message_id(id, version, digest) == row.id
+            }
+            _ => false,
+        };
+    }
+    match expected_object(row) {
+        Some((id, digest)) => {
+            receipt.object_id.as_deref() == Some(id.as_str())
+                && receipt.digest.as_deref() == Some(digest.as_str())
+        }
+        None => receipt.object_id.is_none(),
+    }
+}
+
+/// Verifies the receipt batch `peer` returned for `sent` (one signature)
+/// and keeps the receipts that match a message sent (same message id, same
+/// object id and digest), one per message, each with its proof. Returns
+/// the rows to store and, for the log, why the others were dropped.
 pub fn check_receipts(
     node: &NodeIdentity,
     peer: &Member,
     sent: &[OutboxRow],
-    receipts: &[String],
+    batch: Option<&str>,
     now_micros: i64,
 ) -> (Vec<FeedbackRow>, Vec<String>) {
-    let expected: HashMap<&str, Option<(String, String)>> = sent
-        .iter()
-        .map(|row| (row.id.as_str(), expected_object(row)))
-        .collect();
+    let Some(batch) = batch else {
+        return (Vec::new(), Vec::new());
+    };
     let incoming = node.incoming(peer, now_micros);
+    let receipts = ReceiptBatch::from_json(batch)
+        .and_then(|b| b.verify_incoming(&incoming).map(|()| b))
+        .and_then(|b| b.receipts());
+    let receipts = match receipts {
+        Ok(receipts) => receipts,
+        Err(e) => return (Vec::new(), vec![e.to_string()]),
+    };
+    let sent: HashMap<&str, &OutboxRow> = sent.iter().map(|row| (row.id.as_str(), row)).collect();
     let mut rows: Vec<FeedbackRow> = Vec::new();
+    let mut seen = HashSet::new();
     let mut problems = Vec::new();
-    for text in receipts {
-        let receipt =
-            match Receipt::from_json(text).and_then(|r| r.verify_incoming(&incoming).map(|()| r)) {
-                Ok(r) => r,
-                Err(e) => {
-                    problems.push(e.to_string());
-                    continue;
-                }
-            };
-        let Some(object) = expected.get(receipt.message_id.as_str()) else {
+    for receipt in receipts {
+        let Some(row) = sent.get(receipt.message_id.as_str()) else {
             problems.push(format!(
                 "receipt for message {} that was not sent",
                 receipt.message_id
             ));
             continue;
         };
-        let matches = match object {
-            Some((id, digest)) => {
-                receipt.object_id.as_deref() == Some(id)
-                    && receipt.digest.as_deref() == Some(digest)
-            }
-            None => receipt.object_id.is_none(),
-        };
-        if !matches {
+        if !receipt_matches(row, &receipt) {
             problems.push(format!(
                 "receipt for message {} names another object",
                 receipt.message_id
             ));
             continue;
         }
-        if rows.iter().any(|r| r.id == receipt.message_id) {
+        if !seen.insert(receipt.message_id.clone()) {
             continue;
         }
+        let json = match to_json(&receipt) {
+            Ok(json) => json,
+            Err(e) => {
+                problems.push(e.to_string());
+                continue;
+            }
+        };
         rows.push(FeedbackRow {
             kind: MessageKind::Receipt,
-            id: receipt.message_id.clone(),
+            id: receipt.message_id,
             member: peer.name.clone(),
-            object_id: receipt.object_id.clone(),
+            object_id: receipt.object_id,
             at: liaison_stix::Timestamp::parse(&receipt.received_at)
                 .map_or(now_micros, |t| t.unix_micros()),
-            json: text.clone(),
+            json,
         });
     }
     (rows, problems)

@@ -1,6 +1,7 @@
 //! Applying what a peer sent: verify every message with no side effect
 //! ([`prepare_inbound`]), store the valid ones in one transaction with the
-//! request's nonce ([`commit_inbound`]), then sign the receipts.
+//! request's nonce ([`commit_inbound`]), then sign the receipts: one
+//! receipt batch for the whole envelope, signed once.
 //!
 //! Checks per message, the first failure refusing the message (it is not
 //! stored; its receipt says why):
@@ -8,10 +9,18 @@
 //!   this commonwealth, signed by the sender (the origin is the
 //!   originator: nothing arrives through a third member), addresses this
 //!   node, matches the object (id, version, digest of the canonical bytes,
-//!   TLP) and its signature verifies; the object is valid STIX 2.1.
-//!   Stored in `from-<sender>` with its provenance.
-//! - **acceptance**, **receipt**: the record verifies and is addressed to
-//!   this node. Stored as feedback.
+//!   TLP), its batch proof leads to a root and the batch signature over
+//!   that root verifies (checked once per batch: every record of the batch
+//!   states the same signed header); the object is valid STIX 2.1.
+//!   Stored in `from-<sender>` with its provenance (the record with its
+//!   proof: verifiable alone, later).
+//! - **acceptance**: the record verifies and is addressed to this node.
+//!   Stored as feedback.
+//! - **receipt** (a receipt batch: the receipts of messages the sender
+//!   pulled from this node): the batch verifies and is addressed to this
+//!   node. Stored as one receipt per message it names (each with its
+//!   proof), and each such message of this node's outbox to the sender is
+//!   then delivered.
 //! - **reaction**: the record verifies, binds the STIX object that came
 //!   with it (id and digest), and that object is valid STIX 2.1. The
 //!   object is stored in `from-<sender>`, the record as feedback.
@@ -22,8 +31,19 @@
 //!   relays acts). Stored with the message, then applied
 //!   ([`MembershipSource::apply_acts`]) once the commit returned.
 //!
-//! Every message but a receipt gets a receipt; a stored receipt is signed
-//! only after the commit returned.
+//! Every message but a receipt gets an entry in the envelope's receipt
+//! batch, signed only after the commit returned.
+//!
+//! # The pull position
+//!
+//! The sequence numbers of the messages handled (stored, already applied,
+//! or refused for good) are the part of the sender's outbox log this node
+//! has applied ([`LogSpan`]). A pull covers its log from the position asked
+//! for; a push covers its log from its first message, which the sender
+//! sends only once everything before it was receipted (strict order per
+//! peer). The store moves the position over a span only when the span
+//! continues it, so a node restarted after pushes were applied pulls only
+//! what it really lacks.
 //!
 //! # Refused or put off
 //!
@@ -42,27 +62,20 @@
 //! queued, in order, and retries after its backoff. For missing parents,
 //! the receiver also pulls the sender's ledger meanwhile.
 
-use liaison_stix::Timestamp;
-use liaison_stix::json::{self, Value};
-
 use crate::Store;
 use crate::StoreError;
 use crate::clock::Clock;
 use crate::exchange::{
-    FeedbackRow, InboundBatch, InboundMessage, MessageKind, MessageOutcome, ObjectKey,
-    ProvenanceRow, StoredAct,
+    InboundBatch, InboundMessage, LogSpan, MessageKind, MessageOutcome, ObjectKey, OutboxMessage,
+    ProvenanceRow,
 };
-use crate::federation::{
-    Acceptance, Incoming, Member, ObjectRef, Provenance, Reaction, Receipt, object_version,
-};
-use crate::ingest::{self, AddItem, AddRequest};
-use crate::model::new_uuid_v4;
-use crate::objects::NewObject;
-
-use crate::federation::RecordError;
+use crate::federation::{Member, ObjectRef, ReceiptBatch, ReceiptEntry};
+use crate::ingest::{AddItem, AddRequest};
 use crate::ledger::Verified;
+use crate::model::new_uuid_v4;
 
-use super::identity::{ActVerdict, Deferral, MembershipSource, NodeIdentity, inbound_collection};
+use super::checks::{Checked, check_all};
+use super::identity::{Deferral, MembershipSource, NodeIdentity, inbound_collection};
 use super::share::to_json;
 use super::wire::{Envelope, WireMessage, parse_envelope};
 use super::{EXCHANGE_API_ROOT, ExchangeError};
@@ -77,6 +90,14 @@ pub struct Sender<'a> {
     pub nonce: &'a str,
     /// The request's signed time (Unix microseconds).
     pub request_time: i64,
+}
+
+/// How an envelope came: pushed by its sender, or pulled by this node
+/// from the sender's outbox after position `after`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Route {
+    Pushed,
+    Pulled { after: u64 },
 }
 
 /// What became of one message.
@@ -121,6 +142,11 @@ impl PreparedInbound {
     pub fn refused(&self) -> usize {
         self.plan.iter().filter(|(_, at)| at.is_none()).count()
     }
+
+    /// The part of the sender's log the batch covers (see the module's laws).
+    pub fn log_span(&self) -> Option<LogSpan> {
+        self.batch.log
+    }
 }
 
 /// What [`commit_inbound`] did.
@@ -128,9 +154,9 @@ impl PreparedInbound {
 pub struct InboundOutcome {
     /// Per message, in the envelope's order.
     pub messages: Vec<MessageReport>,
-    /// The signed receipts (JSON texts), one per message that is not
-    /// itself a receipt, in the envelope's order.
-    pub receipts: Vec<String>,
+    /// The signed receipt batch: one entry per message that is not itself
+    /// a receipt, in the envelope's order (`None` when there is none).
+    pub receipts: Option<ReceiptBatch>,
     /// The envelope said more messages follow (pulls).
     pub more: bool,
     /// The highest `seq` among the messages handled (stored or refused).
@@ -140,29 +166,11 @@ pub struct InboundOutcome {
     pub deferred: Option<DeferredMessage>,
 }
 
-/// One message after verification.
-enum Checked {
-    Refused(Option<ObjectRef>, String),
-    /// Not now (see the module's laws).
-    Deferred(Deferral),
-    /// A ledger act, to store (again: storing is idempotent) and, when
-    /// new, to apply.
-    Act(Option<Box<Verified>>, StoredAct),
-    /// An object version or a reaction's STIX object, to store.
-    Object {
-        object: NewObject,
-        reference: ObjectRef,
-        provenance: Option<String>,
-        feedback: Option<FeedbackRow>,
-    },
-    Feedback(FeedbackRow),
-}
-
 /// Verifies every message of `envelope` from `sender` (no side effect;
 /// CPU work, spread over the cores for large envelopes), up to the first
 /// message put off (see the module's laws). `inbound` is the id of the
-/// `from-<sender>` collection; `pulled` marks a batch this node pulled
-/// from the sender's outbox (the last `seq` handled is then recorded).
+/// `from-<sender>` collection; `route` says how the envelope came (for the
+/// pull position: see the module's laws).
 pub fn prepare_inbound(
     node: &NodeIdentity,
     membership: &dyn MembershipSource,
@@ -170,7 +178,7 @@ pub fn prepare_inbound(
     envelope: &Envelope,
     inbound: &str,
     now_micros: i64,
-    pulled: bool,
+    route: Route,
 ) -> PreparedInbound {
     let incoming = node.incoming(sender.member, now_micros);
     let checked = check_all(envelope, &incoming, membership, now_micros);
@@ -181,7 +189,7 @@ pub fn prepare_inbound(
         request_time: sender.request_time,
         add: None,
         messages: Vec::new(),
-        pulled_up_to: None,
+        log: None,
     };
     let mut items = Vec::new();
     let mut plan = Vec::with_capacity(checked.len());
@@ -201,7 +209,7 @@ pub fn prepare_inbound(
             kind,
             object: None,
             provenance: None,
-            feedback: None,
+            feedback: Vec::new(),
             act: None,
         };
         match checked {
@@ -242,11 +250,18 @@ pub fn prepare_inbound(
                     json,
                 });
                 inbound.object = Some(key);
-                inbound.feedback = feedback;
+                inbound.feedback.extend(feedback);
                 report.object = Some(reference);
                 items.push(AddItem::Valid(object));
             }
-            Checked::Feedback(row) => inbound.feedback = Some(row),
+            Checked::Feedback(rows) => inbound.feedback = rows,
+            Checked::Sealed { reference, .. } => {
+                // check_all settles every seal; should one be left, refuse.
+                report.object = Some(reference);
+                report.refusal = Some("the signature was not checked".into());
+                plan.push((report, None));
+                continue;
+            }
         }
         plan.push((report, Some(batch.messages.len())));
         batch.messages.push(inbound);
@@ -261,9 +276,7 @@ pub fn prepare_inbound(
             items,
         });
     }
-    if pulled {
-        batch.pulled_up_to = plan.iter().filter_map(|(r, _)| r.seq).max();
-    }
+    batch.log = log_span(envelope, &plan, route);
     PreparedInbound {
         origin,
         batch,
@@ -301,7 +314,7 @@ pub async fn commit_inbound(
     }
     let received_at = clock.now_micros();
     let mut messages = Vec::with_capacity(prepared.plan.len());
-    let mut receipts = Vec::new();
+    let mut entries = Vec::new();
     for (mut report, at) in prepared.plan {
         if let Some(at) = at {
             report.refusal = match outcomes.get(at) {
@@ -311,15 +324,24 @@ pub async fn commit_inbound(
             };
         }
         if report.kind != MessageKind::Receipt {
-            receipts.push(to_json(&receipt_for(
-                node,
-                &prepared.origin,
-                &report,
-                received_at,
-            )?)?);
+            entries.push(ReceiptEntry::new(
+                &report.id,
+                report.object.as_ref(),
+                report.refusal.as_deref(),
+            ));
         }
         messages.push(report);
     }
+    let receipts = if entries.is_empty() {
+        None
+    } else {
+        Some(ReceiptBatch::create(
+            &node.author(),
+            &prepared.origin,
+            entries,
+            received_at,
+        )?)
+    };
     Ok(InboundOutcome {
         messages,
         receipts,
@@ -337,7 +359,7 @@ pub async fn apply_inbound(
     sender: &Sender<'_>,
     body: &[u8],
     clock: &dyn Clock,
-    pulled: bool,
+    route: Route,
 ) -> Result<InboundOutcome, ExchangeError> {
     let envelope = parse_envelope(body)?;
     let inbound = inbound_collection(store, &sender.member.name).await?;
@@ -348,221 +370,50 @@ pub async fn apply_inbound(
         &envelope,
         &inbound.id,
         clock.now_micros(),
-        pulled,
+        route,
     );
     commit_inbound(store, node, membership, prepared, clock).await
 }
 
-/// The receipt of one message; without the object reference when that
-/// reference is itself malformed (a receipt must always be possible).
-fn receipt_for(
-    node: &NodeIdentity,
-    origin: &str,
-    report: &MessageReport,
-    at: i64,
-) -> Result<Receipt, ExchangeError> {
-    let author = node.author();
-    let refusal = report.refusal.as_deref();
-    match Receipt::create(
-        &author,
-        origin,
-        &report.id,
-        report.object.as_ref(),
-        refusal,
-        at,
-    ) {
-        Ok(receipt) => Ok(receipt),
-        Err(_) => Ok(Receipt::create(
-            &author, origin, &report.id, None, refusal, at,
-        )?),
-    }
+/// Sends the receipt batch of an envelope this node pulled back to its
+/// sender: enqueued as a `receipt` message to it, for this node's next
+/// push (its delivery worker pushes right after pulling), so the sender
+/// learns of the delivery without pushing the messages again. The batch
+/// was signed after the pulled messages' commit; it is enqueued in a
+/// transaction of its own (should the node stop in between, the sender's
+/// next push of those messages is answered with their receipts).
+pub async fn return_receipts(
+    store: &dyn Store,
+    outcome: &InboundOutcome,
+) -> Result<Vec<(String, u64)>, ExchangeError> {
+    let Some(batch) = &outcome.receipts else {
+        return Ok(Vec::new());
+    };
+    let id = new_uuid_v4();
+    let message = OutboxMessage {
+        peer: batch.origin.clone(),
+        id: id.clone(),
+        kind: MessageKind::Receipt,
+        payload: WireMessage::receipt(&id, to_json(batch)?).to_json(),
+        object: None,
+    };
+    Ok(store.enqueue(vec![message]).await?)
 }
 
-/// [`check`] for every message, on several threads when there are many;
-/// the acts in order, by the membership.
-fn check_all(
+/// The part of the sender's log the handled messages cover (see the
+/// module's laws): from the position asked for (pulls) or the first
+/// message (pushes) to the highest `seq` handled.
+fn log_span(
     envelope: &Envelope,
-    incoming: &Incoming<'_>,
-    membership: &dyn MembershipSource,
-    now_micros: i64,
-) -> Vec<Checked> {
-    let acts: Vec<&str> = envelope
-        .messages
-        .iter()
-        .filter(|m| m.message_kind() == Some(MessageKind::Act))
-        .map(|m| m.record().map_or("null", |r| r.get()))
-        .collect();
-    let mut verdicts = if acts.is_empty() {
-        Vec::new()
-    } else {
-        membership.judge_acts(&acts, now_micros)
-    }
-    .into_iter()
-    .zip(acts);
-    super::par_map(&envelope.messages, |m| check(envelope, m, incoming))
-        .into_iter()
-        .map(|checked| match checked {
-            // An act: its verdict, in order.
-            None => match verdicts.next() {
-                Some((verdict, json)) => act_checked(verdict, json, now_micros),
-                None => Checked::Refused(None, "the ledger gave no verdict on this act".into()),
-            },
-            Some(checked) => checked,
-        })
-        .collect()
-}
-
-fn act_checked(verdict: ActVerdict, json: &str, now_micros: i64) -> Checked {
-    let stored = |hash: String| StoredAct {
-        hash,
-        json: json.to_owned(),
-        received_at: now_micros,
+    plan: &[(MessageReport, Option<usize>)],
+    route: Route,
+) -> Option<LogSpan> {
+    let last = plan.iter().filter_map(|(r, _)| r.seq).max()?;
+    let first = match route {
+        Route::Pulled { after } => after.checked_add(1)?,
+        // Only when the first message was handled (not put off) and says
+        // where it is in the log.
+        Route::Pushed => plan.first().and(envelope.messages.first()?.seq)?,
     };
-    match verdict {
-        ActVerdict::New(verified) => {
-            let stored = stored(verified.hash().to_hex());
-            Checked::Act(Some(verified), stored)
-        }
-        ActVerdict::Known(hash) => Checked::Act(None, stored(hash.to_hex())),
-        ActVerdict::Deferred(deferral) => Checked::Deferred(deferral),
-        ActVerdict::Refused(reason) => Checked::Refused(None, reason),
-    }
-}
-
-/// A record's refusal, or its deferral when the reason passes with time
-/// (a time ahead of this node's clock).
-fn refused(object: Option<ObjectRef>, error: RecordError) -> Checked {
-    match error {
-        RecordError::FutureTime { .. } => Checked::Deferred(Deferral {
-            reason: error.to_string(),
-            missing: Vec::new(),
-        }),
-        other => Checked::Refused(object, other.to_string()),
-    }
-}
-
-/// Verifies one message (see the module's list); `None` for an act,
-/// which the membership judges.
-fn check(envelope: &Envelope, message: &WireMessage, incoming: &Incoming<'_>) -> Option<Checked> {
-    let record = message.record().map(|r| r.get()).unwrap_or("null");
-    let stix = message
-        .index
-        .and_then(|i| envelope.objects.get(i))
-        .map(|raw| json::parse(raw.get()));
-    Some(match message.message_kind() {
-        Some(MessageKind::Object) => check_object(record, stix, incoming),
-        Some(MessageKind::Reaction) => check_reaction(record, stix, incoming),
-        Some(MessageKind::Acceptance) => match Acceptance::from_json(record)
-            .and_then(|a| a.verify_incoming(incoming).map(|()| a))
-        {
-            Ok(a) => Checked::Feedback(FeedbackRow {
-                kind: MessageKind::Acceptance,
-                id: a.id.clone(),
-                member: a.member.clone(),
-                object_id: Some(a.object_id.clone()),
-                at: micros(&a.accepted_at),
-                json: record.to_owned(),
-            }),
-            Err(e) => refused(None, e),
-        },
-        Some(MessageKind::Receipt) => {
-            match Receipt::from_json(record).and_then(|r| r.verify_incoming(incoming).map(|()| r)) {
-                Ok(r) => Checked::Feedback(FeedbackRow {
-                    kind: MessageKind::Receipt,
-                    id: r.message_id.clone(),
-                    member: r.recipient.clone(),
-                    object_id: r.object_id.clone(),
-                    at: micros(&r.received_at),
-                    json: record.to_owned(),
-                }),
-                Err(e) => refused(None, e),
-            }
-        }
-        Some(MessageKind::Act) => return None,
-        None => Checked::Refused(None, format!("unknown message kind {:?}", message.kind)),
-    })
-}
-
-type Parsed<'a> = Option<Result<Value<'a>, json::ParseError>>;
-
-fn check_object(record: &str, stix: Parsed<'_>, incoming: &Incoming<'_>) -> Checked {
-    let provenance = match Provenance::from_json(record) {
-        Ok(p) => p,
-        Err(e) => return refused(None, e),
-    };
-    // What the sender will match the receipt against: what it signed.
-    let claimed = ObjectRef {
-        id: provenance.object_id.clone(),
-        version: provenance.object_version.clone(),
-        digest: provenance.digest.clone(),
-    };
-    let value = match stix {
-        Some(Ok(value)) => value,
-        Some(Err(e)) => {
-            return Checked::Refused(
-                Some(claimed),
-                format!("the STIX object is not valid JSON: {e}"),
-            );
-        }
-        None => return Checked::Refused(Some(claimed), "the STIX object is missing".into()),
-    };
-    if let Err(e) = provenance.verify_incoming(&value, incoming) {
-        return refused(Some(claimed), e);
-    }
-    match ingest::prepare_object(&value) {
-        AddItem::Valid(object) => Checked::Object {
-            object,
-            reference: claimed,
-            provenance: Some(record.to_owned()),
-            feedback: None,
-        },
-        AddItem::Invalid(detail) => {
-            Checked::Refused(Some(claimed), detail.message.unwrap_or_default())
-        }
-    }
-}
-
-fn check_reaction(record: &str, stix: Parsed<'_>, incoming: &Incoming<'_>) -> Checked {
-    let reaction = match Reaction::from_json(record) {
-        Ok(r) => r,
-        Err(e) => return refused(None, e),
-    };
-    let value = match stix {
-        Some(Ok(value)) => value,
-        Some(Err(e)) => {
-            return Checked::Refused(None, format!("the STIX object is not valid JSON: {e}"));
-        }
-        None => return Checked::Refused(None, "the STIX object is missing".into()),
-    };
-    let reference = ObjectRef {
-        id: reaction.stix_id.clone(),
-        version: object_version(&value),
-        digest: reaction.stix_digest.clone(),
-    };
-    if let Err(e) = reaction.verify_incoming(&value, incoming) {
-        return refused(Some(reference), e);
-    }
-    match ingest::prepare_object(&value) {
-        AddItem::Valid(object) => Checked::Object {
-            object,
-            reference,
-            provenance: None,
-            feedback: Some(FeedbackRow {
-                kind: MessageKind::Reaction,
-                id: reaction.id.clone(),
-                member: reaction.member.clone(),
-                object_id: Some(reaction.object_id.clone()),
-                at: micros(&reaction.reacted_at),
-                json: record.to_owned(),
-            }),
-        },
-        AddItem::Invalid(detail) => {
-            Checked::Refused(Some(reference), detail.message.unwrap_or_default())
-        }
-    }
-}
-
-/// A verified record's timestamp (already checked to parse).
-fn micros(text: &str) -> i64 {
-    Timestamp::parse(text).map_or(0, |t| t.unix_micros())
+    (first <= last).then_some(LogSpan { first, last })
 }

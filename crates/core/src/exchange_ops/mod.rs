@@ -10,11 +10,12 @@
 //! | function | what |
 //! | --- | --- |
 //! | [`adopt`], [`NodeIdentity::load`] | adopt an agreement (store it, create the exchange collections); load the node's identity |
-//! | [`share`] | validate, check never-forward, sign provenance, add to the outbound collection, enqueue per recipient |
-//! | [`prepare_inbound`] then [`commit_inbound`] (or [`apply_inbound`]) | verify every message of a peer's envelope, then store the valid ones in one transaction, then sign receipts |
+//! | [`share`] | validate, check never-forward, sign provenance (once per batch), add to the outbound collection, enqueue per recipient |
+//! | [`prepare_inbound`] then [`commit_inbound`] (or [`apply_inbound`]) | verify every message of a peer's envelope (each batch signature once), then store the valid ones in one transaction, then sign one receipt batch |
 //! | [`accept`], [`react`] | sign, store locally, enqueue to the originator (reactions: or a wider audience) |
 //! | [`status`] | per recipient: queued, delivered, accepted, refused, reactions |
-//! | [`check_receipts`] | the receipts a peer returned, verified and matched to what was sent |
+//! | [`check_receipts`] | the receipt batch a peer returned, verified once and matched to what was sent |
+//! | [`return_receipts`] | the receipt batch of a pulled envelope, enqueued back to its sender |
 //! | [`envelope_for`] | the wire envelope for outbox rows (push and pull) |
 //!
 //! Laws:
@@ -25,8 +26,10 @@
 //!   retraction (a version with `revoked: true`) also goes to every earlier
 //!   recipient of the id that is still in good standing.
 //! - **Disclosure.** A recipient of a named audience is told only about
-//!   itself: one provenance record is signed per recipient (for `all`, the
-//!   record is the same for every recipient and is signed once).
+//!   itself: the provenance of a share is signed once per recipient (for
+//!   `all`, once for every recipient), as a batch (see
+//!   [`federation::batch`](crate::federation::batch)): one signature per
+//!   share and disclosed audience, one record with its proof per object.
 //! - **Verify, then apply.** [`prepare_inbound`] has no side effect; a
 //!   message that fails any check is not stored and gets a refused receipt
 //!   naming the reason, unless the reason passes with time (then it is put
@@ -42,6 +45,7 @@
 //!   TLP:GREEN (or not marked): TLP:AMBER and stricter may not be told to
 //!   other members.
 
+mod checks;
 mod feedback;
 mod identity;
 mod inbound;
@@ -59,8 +63,8 @@ pub use identity::{
     inbound_alias, inbound_collection, outbound_alias,
 };
 pub use inbound::{
-    DeferredMessage, InboundOutcome, MessageReport, PreparedInbound, Sender, apply_inbound,
-    commit_inbound, prepare_inbound,
+    DeferredMessage, InboundOutcome, MessageReport, PreparedInbound, Route, Sender, apply_inbound,
+    commit_inbound, prepare_inbound, return_receipts,
 };
 pub use share::{ShareReport, share};
 pub use status::{ObjectStatus, VersionStatus, status};

@@ -8,13 +8,13 @@
 //! own, and repeating a share after a failure between them enqueues only
 //! what is missing (message ids are derived from the object version).
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 
 use liaison_stix::json::Value;
 
 use crate::Store;
 use crate::exchange::{MessageKind, ObjectKey, OutboxMessage, ProvenanceRow, ShareBatch};
-use crate::federation::{Audience, Member, Provenance, Standing, check_may_share, object_digest};
+use crate::federation::{Audience, Member, Provenance, ProvenanceEntry, Standing, check_may_share};
 use crate::ingest::{self, AddItem, AddRequest};
 use crate::model::new_uuid_v4;
 use crate::objects::NewObject;
@@ -46,9 +46,11 @@ enum Prepared {
 
 struct Ready {
     object: NewObject,
+    /// What the provenance states about the object (a leaf of each batch).
+    entry: ProvenanceEntry,
     message_id: String,
     /// The signed provenance for each recipient, by name (for `all`, the
-    /// same record for every recipient, signed once).
+    /// same record for every recipient).
     provenance: Vec<(String, String)>,
     /// Earlier recipients of a retracted id not in the audience.
     extra: Vec<String>,
@@ -65,9 +67,12 @@ struct Lookup {
 /// failures in the statuses; an audience naming no member in good standing
 /// (or this node) is an error and changes nothing.
 ///
-/// The store is read first (never-forward, earlier recipients), then the
-/// objects are validated and signed (CPU work, spread over the cores for
-/// large shares), then one store call per outbound collection commits.
+/// The store is read first, in one call for the whole share
+/// (never-forward; earlier recipients of retractions, rare, one call
+/// each), then the objects are validated and their digests computed (CPU
+/// work, spread over the cores for large shares), then the provenance is
+/// signed once per disclosed audience (see [`Provenance::sign_batch`]),
+/// then one store call per outbound collection commits.
 pub async fn share(
     store: &dyn Store,
     node: &NodeIdentity,
@@ -96,16 +101,10 @@ pub async fn share(
             .map(|n| (ExchangeCollection::To(n.clone()), vec![n.clone()]))
             .collect(),
     };
-    let mut lookups = Vec::with_capacity(objects.len());
-    for value in objects {
-        lookups.push(lookup(store, node, &members, &recipients, value).await?);
-    }
+    let lookups = lookup(store, node, &members, &recipients, objects).await?;
     let work: Vec<(&Value<'_>, Lookup)> = objects.iter().zip(lookups).collect();
-    let prepared = super::par_map(&work, |(value, lookup)| {
-        prepare(node, &recipients, audience, value, lookup, now_micros)
-    })
-    .into_iter()
-    .collect::<Result<Vec<Prepared>, ExchangeError>>()?;
+    let mut prepared = super::par_map(&work, |(value, lookup)| prepare(node, value, lookup));
+    sign_provenance(node, audience, &recipients, &mut prepared, now_micros)?;
     let mut report = ShareReport {
         statuses: Vec::new(),
         recipients: recipients.clone(),
@@ -153,44 +152,46 @@ pub async fn share(
     Ok(report)
 }
 
-/// The store's facts about one object: where it came from (never-forward)
-/// and, for a retraction, its earlier recipients.
+/// The store's facts about each object: where it came from
+/// (never-forward, one call for all) and, for a retraction, its earlier
+/// recipients.
 async fn lookup(
     store: &dyn Store,
     node: &NodeIdentity,
     members: &[Member],
     recipients: &[String],
-    value: &Value<'_>,
-) -> Result<Lookup, ExchangeError> {
-    let Some(id) = value.get("id").and_then(Value::as_str) else {
-        return Ok(Lookup {
-            origin: None,
-            extra: Vec::new(),
-        });
-    };
-    let origin = store.origin_of(id).await?;
-    let revoked = value.get("revoked").and_then(Value::as_bool) == Some(true);
-    let extra = if revoked && origin.is_none() {
-        earlier_recipients(store, node, members, recipients, id).await?
-    } else {
-        Vec::new()
-    };
-    Ok(Lookup { origin, extra })
+    objects: &[Value<'_>],
+) -> Result<Vec<Lookup>, ExchangeError> {
+    let id_of = |value: &Value<'_>| value.get("id").and_then(Value::as_str).map(str::to_owned);
+    let ids: Vec<String> = objects.iter().filter_map(id_of).collect();
+    let origins = store.origins_of(&ids).await?;
+    let mut lookups = Vec::with_capacity(objects.len());
+    for value in objects {
+        let Some(id) = id_of(value) else {
+            lookups.push(Lookup {
+                origin: None,
+                extra: Vec::new(),
+            });
+            continue;
+        };
+        let origin = origins.get(&id).cloned();
+        let revoked = value.get("revoked").and_then(Value::as_bool) == Some(true);
+        let extra = if revoked && origin.is_none() {
+            earlier_recipients(store, node, members, recipients, &id).await?
+        } else {
+            Vec::new()
+        };
+        lookups.push(Lookup { origin, extra });
+    }
+    Ok(lookups)
 }
 
-/// Validates one object, applies never-forward and signs its provenance
-/// for each recipient (no I/O).
-fn prepare(
-    node: &NodeIdentity,
-    recipients: &[String],
-    audience: &Audience,
-    value: &Value<'_>,
-    lookup: &Lookup,
-    now_micros: i64,
-) -> Result<Prepared, ExchangeError> {
+/// Validates one object, applies never-forward and states its provenance
+/// entry (no I/O; the signatures come after, per batch).
+fn prepare(node: &NodeIdentity, value: &Value<'_>, lookup: &Lookup) -> Prepared {
     let object = match ingest::prepare_object(value) {
         AddItem::Valid(object) => object,
-        AddItem::Invalid(detail) => return Ok(Prepared::Refused(detail)),
+        AddItem::Invalid(detail) => return Prepared::Refused(detail),
     };
     let refuse = |message: String| {
         Prepared::Refused(StatusDetail {
@@ -200,40 +201,84 @@ fn prepare(
         })
     };
     if let Err(e) = check_may_share(&object.id, lookup.origin.as_deref(), node.name()) {
-        return Ok(refuse(e.to_string()));
+        return refuse(e.to_string());
     }
-    let digest = match object_digest(value) {
-        Ok(digest) => digest,
-        Err(e) => return Ok(refuse(e.to_string())),
+    let entry = match ProvenanceEntry::of(value) {
+        Ok(entry) => entry,
+        Err(e) => return refuse(e.to_string()),
     };
-    let sign = |audience: Audience| -> Result<String, ExchangeError> {
-        to_json(&Provenance::create(
-            &node.author(),
-            value,
-            audience,
-            now_micros,
-        )?)
-    };
-    let mut provenance = Vec::new();
-    let for_all = match audience {
-        Audience::All => Some(sign(Audience::All)?),
-        Audience::Members(_) => None,
-    };
-    for peer in recipients.iter().chain(&lookup.extra) {
-        let json = match &for_all {
-            // Earlier recipients outside the audience are told of
-            // themselves only, like a named audience.
-            Some(json) if recipients.contains(peer) => json.clone(),
-            _ => sign(Audience::Members(vec![peer.clone()]))?,
-        };
-        provenance.push((peer.clone(), json));
-    }
-    Ok(Prepared::Ready(Ready {
-        message_id: object_message_id(&object.id, &object.version, &digest),
+    Prepared::Ready(Ready {
+        message_id: object_message_id(&object.id, &object.version, &entry.digest),
         object,
-        provenance,
+        entry,
+        provenance: Vec::new(),
         extra: lookup.extra.clone(),
-    }))
+    })
+}
+
+/// Signs the provenance of the ready objects, one batch per disclosed
+/// audience: `all` once for every recipient; a named audience once per
+/// recipient, told only of itself; an earlier recipient of a retraction
+/// outside the audience, like a named one, over the retractions it gets.
+/// Fills each object's `provenance`.
+fn sign_provenance(
+    node: &NodeIdentity,
+    audience: &Audience,
+    recipients: &[String],
+    prepared: &mut [Prepared],
+    now_micros: i64,
+) -> Result<(), ExchangeError> {
+    // Disclosed audience → (the peers it is signed for, the objects).
+    let mut batches: BTreeMap<String, (Audience, Vec<String>, Vec<usize>)> = BTreeMap::new();
+    for (i, item) in prepared.iter().enumerate() {
+        let Prepared::Ready(ready) = item else {
+            continue;
+        };
+        let named = match audience {
+            Audience::All => {
+                batches
+                    .entry(String::new())
+                    .or_insert_with(|| (Audience::All, recipients.to_vec(), Vec::new()))
+                    .2
+                    .push(i);
+                &[][..]
+            }
+            Audience::Members(_) => recipients,
+        };
+        for peer in named.iter().chain(&ready.extra) {
+            batches
+                .entry(peer.clone())
+                .or_insert_with(|| (audience_of(peer), vec![peer.clone()], Vec::new()))
+                .2
+                .push(i);
+        }
+    }
+    for (disclosed, peers, indices) in batches.into_values() {
+        let entries: Vec<&ProvenanceEntry> = indices
+            .iter()
+            .filter_map(|&i| match &prepared[i] {
+                Prepared::Ready(ready) => Some(&ready.entry),
+                Prepared::Refused(_) => None,
+            })
+            .collect();
+        let records = Provenance::sign_batch(&node.author(), &entries, &disclosed, now_micros)?;
+        let texts = super::par_map(&records, to_json)
+            .into_iter()
+            .collect::<Result<Vec<String>, ExchangeError>>()?;
+        for (&i, text) in indices.iter().zip(texts) {
+            if let Prepared::Ready(ready) = &mut prepared[i] {
+                for peer in &peers {
+                    ready.provenance.push((peer.clone(), text.clone()));
+                }
+            }
+        }
+    }
+    Ok(())
+}
+
+/// The audience disclosed to one named recipient.
+fn audience_of(peer: &str) -> Audience {
+    Audience::Members(vec![peer.to_owned()])
 }
 
 /// Every member this node sent a version of `object_id` to, in good

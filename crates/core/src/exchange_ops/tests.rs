@@ -7,7 +7,7 @@ use liaison_stix::json::parse;
 use super::*;
 use crate::exchange::{CommonwealthRecord, MessageKind, OutboxRow};
 use crate::federation::{
-    Agreement, EndpointPolicy, Member, MemberCard, Provenance, Rules, SigningKey,
+    Agreement, EndpointPolicy, Member, MemberCard, Provenance, ProvenanceEntry, Rules, SigningKey,
 };
 
 const T0: i64 = 1_750_000_000_000_000;
@@ -86,6 +86,15 @@ fn object_row(from: &NodeIdentity, to: &str, object: &str, seq: u64) -> OutboxRo
 }
 
 fn prepared(at: &NodeIdentity, from: &NodeIdentity, body: &str) -> PreparedInbound {
+    prepared_via(at, from, body, Route::Pushed)
+}
+
+fn prepared_via(
+    at: &NodeIdentity,
+    from: &NodeIdentity,
+    body: &str,
+    route: Route,
+) -> PreparedInbound {
     let sender_member = member(from);
     let sender = Sender {
         member: &sender_member,
@@ -101,7 +110,7 @@ fn prepared(at: &NodeIdentity, from: &NodeIdentity, body: &str) -> PreparedInbou
         &envelope,
         "inbound-id",
         T0 + 1,
-        false,
+        route,
     )
 }
 
@@ -120,6 +129,99 @@ fn an_object_envelope_round_trips_and_verifies() {
     );
     let p = prepared(&n[1], &n[0], &body);
     assert_eq!(p.refused(), 0, "{p:?}");
+}
+
+/// Rows `from` would send to `to` for `count` indicators shared at once
+/// (one provenance batch), seqs from `first_seq`.
+fn batch_rows(from: &NodeIdentity, to: &str, count: usize, first_seq: u64) -> Vec<OutboxRow> {
+    let values: Vec<_> = (0..count)
+        .map(|i| {
+            let text = INDICATOR.replace("8e2e2d2b", &format!("{:08x}", 0x1000_0000 + i));
+            parse(&text).unwrap().into_owned()
+        })
+        .collect();
+    let entries: Vec<ProvenanceEntry> = values
+        .iter()
+        .map(|v| ProvenanceEntry::of(v).unwrap())
+        .collect();
+    let audience = crate::federation::Audience::Members(vec![to.to_owned()]);
+    let refs: Vec<&ProvenanceEntry> = entries.iter().collect();
+    let records = Provenance::sign_batch(&from.author(), &refs, &audience, T0).unwrap();
+    values
+        .iter()
+        .zip(records)
+        .zip(first_seq..)
+        .map(|((value, p), seq)| {
+            let id = object_message_id(&p.object_id, &p.object_version, &p.digest);
+            OutboxRow {
+                peer: to.to_owned(),
+                seq,
+                id: id.clone(),
+                kind: MessageKind::Object,
+                payload: WireMessage::object(
+                    &id,
+                    serde_json::to_string(&p).unwrap(),
+                    value.to_json_string(),
+                )
+                .to_json(),
+                object: None,
+                created_at: T0,
+                delivered_at: None,
+            }
+        })
+        .collect()
+}
+
+#[test]
+fn a_batch_of_objects_verifies_with_one_signature_and_each_record_alone() {
+    let n = nodes();
+    let rows = batch_rows(&n[0], "cert-b", 70, 1);
+    let p = prepared(&n[1], &n[0], &envelope_for(&rows, false).unwrap());
+    assert_eq!(p.refused(), 0, "{p:?}");
+    // Every record stored proves itself with the originator's key.
+    let key = n[0].card().signing_key;
+    for row in &rows {
+        let message: WireMessage = serde_json::from_str(&row.payload).unwrap();
+        let record = Provenance::from_json(message.provenance.unwrap().get()).unwrap();
+        assert_eq!(record.batch.size, 70);
+        assert_eq!(record.verify(&key), Ok(()));
+    }
+    // One object changed in transit: that message alone is refused.
+    let body = envelope_for(&rows, false).unwrap();
+    let tampered = body.replacen("bad host", "good host", 1);
+    let p = prepared(&n[1], &n[0], &tampered);
+    assert_eq!(p.refused(), 1);
+    // A record moved to another object of the batch: refused.
+    let mut swapped = rows.clone();
+    let (a, b) = (swapped[3].payload.clone(), swapped[4].payload.clone());
+    let a: serde_json::Value = serde_json::from_str(&a).unwrap();
+    let mut b: serde_json::Value = serde_json::from_str(&b).unwrap();
+    b["provenance"]["batch"] = a["provenance"]["batch"].clone();
+    swapped[4].payload = b.to_string();
+    let p = prepared(&n[1], &n[0], &envelope_for(&swapped, false).unwrap());
+    assert_eq!(p.refused(), 1);
+}
+
+#[test]
+fn the_log_span_of_pushes_and_pulls() {
+    use crate::exchange::LogSpan;
+    let n = nodes();
+    let rows = batch_rows(&n[0], "cert-b", 3, 11);
+    let body = envelope_for(&rows, false).unwrap();
+    let pushed = prepared(&n[1], &n[0], &body);
+    assert_eq!(
+        pushed.log_span(),
+        Some(LogSpan {
+            first: 11,
+            last: 13
+        })
+    );
+    let pulled = prepared_via(&n[1], &n[0], &body, Route::Pulled { after: 7 });
+    assert_eq!(pulled.log_span(), Some(LogSpan { first: 8, last: 13 }));
+    // Refused messages are handled too (receipted for good).
+    let row = object_row(&n[0], "cert-c", INDICATOR, 5);
+    let refused = prepared(&n[1], &n[0], &envelope_for(&[row], false).unwrap());
+    assert_eq!(refused.log_span(), Some(LogSpan { first: 5, last: 5 }));
 }
 
 #[test]
@@ -166,31 +268,31 @@ fn malformed_envelopes_are_refused_whole() {
     for (body, needle) in [
         ("[]", "not a federation envelope"),
         (
-            r#"{"x_liaison_messages":[{"v":1}]}"#,
+            r#"{"x_liaison_messages":[{"v":2}]}"#,
             "x_liaison_messages[0]",
         ),
         (
-            r#"{"x_liaison_messages":[{"v":1,"id":"0b6f9c1e-8f2a-4a43-9d1c-2b4f6e8a0c11","kind":"object","provenance":{}}]}"#,
+            r#"{"x_liaison_messages":[{"v":2,"id":"0b6f9c1e-8f2a-4a43-9d1c-2b4f6e8a0c11","kind":"object","provenance":{}}]}"#,
             "index is required",
         ),
         (
-            r#"{"x_liaison_messages":[{"v":1,"id":"0b6f9c1e-8f2a-4a43-9d1c-2b4f6e8a0c11","kind":"object","provenance":{},"index":0}]}"#,
+            r#"{"x_liaison_messages":[{"v":2,"id":"0b6f9c1e-8f2a-4a43-9d1c-2b4f6e8a0c11","kind":"object","provenance":{},"index":0}]}"#,
             "names no object",
         ),
         (
-            r#"{"x_liaison_messages":[{"v":2,"id":"0b6f9c1e-8f2a-4a43-9d1c-2b4f6e8a0c11","kind":"acceptance","acceptance":{}}]}"#,
-            "unsupported message version 2",
+            r#"{"x_liaison_messages":[{"v":1,"id":"0b6f9c1e-8f2a-4a43-9d1c-2b4f6e8a0c11","kind":"acceptance","acceptance":{}}]}"#,
+            "unsupported message version 1: this node reads version 2",
         ),
         (
-            r#"{"x_liaison_messages":[{"v":1,"id":"0B6F9C1E-8f2a-4a43-9d1c-2b4f6e8a0c11","kind":"acceptance","acceptance":{}}]}"#,
+            r#"{"x_liaison_messages":[{"v":2,"id":"0B6F9C1E-8f2a-4a43-9d1c-2b4f6e8a0c11","kind":"acceptance","acceptance":{}}]}"#,
             "lowercase UUID",
         ),
         (
-            r#"{"x_liaison_messages":[{"v":1,"id":"0b6f9c1e-8f2a-4a43-9d1c-2b4f6e8a0c11","kind":"acceptance","acceptance":{},"receipt":{}}]}"#,
+            r#"{"x_liaison_messages":[{"v":2,"id":"0b6f9c1e-8f2a-4a43-9d1c-2b4f6e8a0c11","kind":"acceptance","acceptance":{},"receipt":{}}]}"#,
             "receipt is not allowed",
         ),
         (
-            r#"{"x_liaison_messages":[{"v":1,"id":"0b6f9c1e-8f2a-4a43-9d1c-2b4f6e8a0c11","kind":"acceptance","acceptance":{},"extra":1}]}"#,
+            r#"{"x_liaison_messages":[{"v":2,"id":"0b6f9c1e-8f2a-4a43-9d1c-2b4f6e8a0c11","kind":"acceptance","acceptance":{},"extra":1}]}"#,
             "unknown field",
         ),
     ] {

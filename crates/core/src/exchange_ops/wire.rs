@@ -6,18 +6,21 @@
 //! {"more":false,
 //!  "objects":[{...STIX...}, ...],
 //!  "x_liaison_messages":[
-//!    {"v":1,"id":"<uuid>","seq":7,"kind":"object","provenance":{...},"index":0},
-//!    {"v":1,"id":"<uuid>","seq":8,"kind":"acceptance","acceptance":{...}},
-//!    {"v":1,"id":"<uuid>","seq":9,"kind":"reaction","reaction":{...},"index":1},
-//!    {"v":1,"id":"<uuid>","seq":10,"kind":"receipt","receipt":{...}}]}
+//!    {"v":2,"id":"<uuid>","seq":7,"kind":"object","provenance":{...},"index":0},
+//!    {"v":2,"id":"<uuid>","seq":8,"kind":"acceptance","acceptance":{...}},
+//!    {"v":2,"id":"<uuid>","seq":9,"kind":"reaction","reaction":{...},"index":1},
+//!    {"v":2,"id":"<uuid>","seq":10,"kind":"receipt","receipt":{...receipt batch...}}]}
 //! ```
 //!
-//! Rules of a message: `v` is 1; `id` is a lowercase UUID, unique per
+//! Rules of a message: `v` is 2 (version 2 carries provenance and receipts
+//! signed in batches; a version-1 message is refused, saying so); `id` is a
+//! lowercase UUID, unique per
 //! sender and recipient; `seq` is the sender's outbox position for this
 //! recipient (strictly increasing in the envelope); `kind` is one of
 //! `object`, `receipt`, `acceptance`, `reaction`, `act`, and the message
 //! has exactly the member named after its kind (the signed record, as
-//! JSON), plus `index` (the STIX object in `objects`) for `object` and
+//! JSON: for `receipt`, a receipt batch, which receipts the messages of a
+//! pull), plus `index` (the STIX object in `objects`) for `object` and
 //! `reaction`. Unknown members are refused.
 //!
 //! In the outbox a message is stored in the same form with its STIX object
@@ -30,7 +33,7 @@ use serde_json::value::RawValue;
 use liaison_stix::Uuid;
 
 use crate::exchange::{MessageKind, OutboxRow};
-use crate::federation::FORMAT_VERSION;
+use crate::federation::BATCH_FORMAT_VERSION;
 
 /// Where a node receives pushed messages.
 pub const FEDERATION_INBOX_PATH: &str = "/federation/v1/inbox";
@@ -97,7 +100,7 @@ fn raw(text: String) -> Box<RawValue> {
 impl WireMessage {
     fn new(id: &str, kind: MessageKind) -> WireMessage {
         WireMessage {
-            v: FORMAT_VERSION,
+            v: BATCH_FORMAT_VERSION,
             id: id.to_owned(),
             seq: None,
             kind: kind.as_str().to_owned(),
@@ -145,7 +148,7 @@ impl WireMessage {
         }
     }
 
-    /// The stored form of a receipt.
+    /// The stored form of a receipt batch (the receipts of pulled messages).
     pub fn receipt(id: &str, receipt_json: String) -> WireMessage {
         WireMessage {
             receipt: Some(raw(receipt_json)),
@@ -178,9 +181,9 @@ impl WireMessage {
     /// Checks the rules of the module documentation for a message on the
     /// wire, in an envelope of `objects` objects.
     fn check_on_wire(&self, objects: usize) -> Result<(), String> {
-        if self.v != FORMAT_VERSION {
+        if self.v != BATCH_FORMAT_VERSION {
             return Err(format!(
-                "unsupported message version {}: this node reads version {FORMAT_VERSION}",
+                "unsupported message version {}: this node reads version {BATCH_FORMAT_VERSION}",
                 self.v
             ));
         }

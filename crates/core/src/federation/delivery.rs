@@ -22,8 +22,9 @@ use std::collections::BTreeMap;
 
 use liaison_stix::Timestamp;
 
+use super::acceptance::Acceptance;
 use super::reaction::{Reaction, ReactionKind};
-use super::receipt::{Acceptance, Outcome, Receipt};
+use super::receipt::{Outcome, Receipt};
 
 /// The state of delivery to one recipient.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -17,18 +17,22 @@
 //! | agreement | drafting, signing, verifying and adopting the founding agreement; the commonwealth id |
 //! | request | signing and verifying node-to-node requests, in a fixed order of checks |
 //! | sharing | audiences, the TLP of an object, object digests and versions, never-forward |
-//! | provenance, receipt, reaction | the signed records and their checks on arrival |
+//! | provenance, receipt, acceptance, reaction | the signed records and their checks on arrival |
+//! | batch | signing many records with one signature (Merkle tree, per-record proofs) |
 //! | clearance | which local users may read TLP:AMBER+STRICT and TLP:RED |
 //! | delivery | the per-recipient status folded from receipts, acceptances and reactions |
 //!
-//! Every format carries `"v": 1` and a `type`, and is signed over its
-//! RFC 8785 canonical bytes (see the `format` module): a signature for one
-//! kind of record is never valid for another, and a record is verified
+//! Every format carries `"v"` (1; 2 for the records signed in batches,
+//! provenance and receipts) and a `type`, and is signed over RFC 8785
+//! canonical bytes (see the `format` and `batch` modules): a signature for
+//! one kind of record is never valid for another, and a record is verified
 //! exactly as it will be used. Verification never has side effects (verify,
 //! then apply): replay protection (request nonces, message ids) is the
 //! store's, in the transaction that applies what was verified.
 
+pub mod acceptance;
 pub mod agreement;
+pub mod batch;
 pub mod card;
 pub mod clearance;
 pub mod delivery;
@@ -47,24 +51,28 @@ pub mod sharing;
 #[cfg(test)]
 mod testkit;
 
+pub use acceptance::{ACCEPTANCE_TYPE, Acceptance};
 pub use agreement::{
     AGREEMENT_TYPE, Admission, Agreement, AgreementError, CommonwealthId, MAX_FOUNDERS,
     MIN_FOUNDERS, Rules,
 };
+pub use batch::{BatchProof, MAX_BATCH, Seal, verify_seals};
 pub use card::{CARD_TYPE, CardError, EndpointPolicy, MemberCard};
 pub use clearance::Clearance;
 pub use delivery::{DeliveryState, Feedback, ReactionSummary, RecipientStatus, delivery_status};
 pub use format::{
-    FORMAT_VERSION, FormatError, MEMBER_NAME_RULE, canonical_json, is_member_name, timestamp,
+    BATCH_FORMAT_VERSION, FORMAT_VERSION, FormatError, MEMBER_NAME_RULE, canonical_json,
+    is_member_name, timestamp,
 };
 pub use keys::{KeyError, PublicKey, Signature, SignatureMismatch, SigningKey};
 pub use membership::{Member, MemberDirectory, Standing};
-pub use provenance::{PROVENANCE_TYPE, Provenance};
+pub use provenance::{PROVENANCE_BATCH_TYPE, PROVENANCE_TYPE, Provenance, ProvenanceEntry};
 pub use reaction::{
     MAX_COUNT, MAX_NOTE_CHARS, REACTION_TYPE, Reaction, ReactionDraft, ReactionKind,
 };
 pub use receipt::{
-    ACCEPTANCE_TYPE, Acceptance, MAX_REASON_CHARS, ObjectRef, Outcome, RECEIPT_TYPE, Receipt,
+    MAX_REASON_CHARS, ObjectRef, Outcome, RECEIPT_BATCH_TYPE, RECEIPT_TYPE, Receipt, ReceiptBatch,
+    ReceiptEntry,
 };
 pub use record::{Author, Incoming, RecordError};
 pub use request::{

@@ -2,14 +2,23 @@
 //! this object version with this audience.
 //!
 //! ```json
-//! {"v":1,"type":"liaison-provenance","commonwealth":"<id>","origin":"cert-a",
+//! {"v":2,"type":"liaison-provenance","commonwealth":"<id>","origin":"cert-a",
 //!  "object_id":"indicator--…","object_version":"<modified>","digest":"<hex sha256 of JCS(object)>",
-//!  "audience":"all"|["cert-b"],"tlp":"amber"|null,"shared_at":"<ts>","signature":"<b64>"}
+//!  "audience":"all"|["cert-b"],"tlp":"amber"|null,"shared_at":"<ts>",
+//!  "batch":{"size":1000,"index":17,"path":["<b64 sha256>",…]},"signature":"<b64>"}
 //! ```
 //!
-//! Recipients keep it with the object, so they can prove who said what. A
-//! named audience is signed per recipient as [`Audience::disclosed_to`] it
-//! (see the sharing laws); the originator keeps the full audience locally.
+//! Signed in batches (see the `batch` module): the originator signs once
+//! per share and disclosed audience. The leaf of a record is its entry
+//! `{"object_id","object_version","digest","tlp"}`; the signature covers
+//! the header `{"v":2,"type":"liaison-provenance-batch","commonwealth",
+//! "origin","audience","shared_at","size","root"}`. Each record carries its
+//! own proof, so it verifies alone: recipients keep it with the object and
+//! can prove who said what, object by object.
+//!
+//! A named audience is signed per recipient as [`Audience::disclosed_to`]
+//! it (see the sharing laws): a batch lists only what its recipients all
+//! receive; the originator keeps the full audience locally.
 
 use serde::{Deserialize, Serialize};
 
@@ -17,18 +26,21 @@ use liaison_stix::Identifier;
 use liaison_stix::json::Value;
 use liaison_stix::tlp::Tlp;
 
+use super::batch::{self, BatchProof, NodeHash, Seal, Tree};
 use super::format::{
-    FormatError, check_header, check_member_name, is_lower_hex, parse_timestamp, timestamp,
+    BATCH_FORMAT_VERSION, FormatError, check_member_name, check_versioned_header, is_lower_hex,
+    parse_timestamp, timestamp,
 };
 use super::keys::{PublicKey, Signature};
 use super::record::{
-    Author, Incoming, RecordError, Signed, check_envelope, check_signature, format_error,
-    parse_record, seal,
+    Author, Incoming, RecordError, Signed, check_envelope, format_error, parse_record,
 };
 use super::sharing::{Audience, object_digest, object_tlp, object_version, tlp_field};
 
 /// The `type` of a provenance record.
 pub const PROVENANCE_TYPE: &str = "liaison-provenance";
+/// The `type` of the header a provenance batch's signature covers.
+pub const PROVENANCE_BATCH_TYPE: &str = "liaison-provenance-batch";
 
 /// A signed provenance record.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -49,12 +61,16 @@ pub struct Provenance {
     #[serde(with = "tlp_field")]
     pub tlp: Option<Tlp>,
     pub shared_at: String,
+    /// Where this record's entry sits in the signed batch.
+    pub batch: BatchProof,
+    /// The originator's signature over the batch header.
     pub signature: Signature,
 }
 
 impl Signed for Provenance {
     const TYPE: &'static str = PROVENANCE_TYPE;
     const KIND: &'static str = "provenance";
+    const VERSION: u32 = BATCH_FORMAT_VERSION;
     fn signature_mut(&mut self) -> &mut Signature {
         &mut self.signature
     }
@@ -63,34 +79,130 @@ impl Signed for Provenance {
     }
 }
 
+/// What the originator states about one object version: a leaf of a
+/// provenance batch. Members in sorted order (the leaf hashes their
+/// canonical JSON).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct ProvenanceEntry {
+    pub digest: String,
+    pub object_id: String,
+    pub object_version: String,
+    #[serde(with = "tlp_field")]
+    pub tlp: Option<Tlp>,
+    /// The leaf hash of the four fields above.
+    #[serde(skip)]
+    leaf: NodeHash,
+}
+
+impl ProvenanceEntry {
+    /// The entry of a STIX object (its digest is CPU work: compute entries
+    /// on several threads for large shares).
+    pub fn of(object: &Value<'_>) -> Result<ProvenanceEntry, FormatError> {
+        let object_id = object
+            .get("id")
+            .and_then(Value::as_str)
+            .ok_or_else(|| FormatError::invalid("object", "has no id"))?;
+        ProvenanceEntry::new(
+            object_id.to_owned(),
+            object_version(object),
+            object_digest(object)?,
+            object_tlp(object),
+        )
+    }
+
+    fn new(
+        object_id: String,
+        object_version: String,
+        digest: String,
+        tlp: Option<Tlp>,
+    ) -> Result<ProvenanceEntry, FormatError> {
+        let mut entry = ProvenanceEntry {
+            digest,
+            object_id,
+            object_version,
+            tlp,
+            leaf: NodeHash([0; 32]),
+        };
+        entry.leaf = batch::leaf(&entry)?;
+        Ok(entry)
+    }
+}
+
+/// The header a provenance batch's signature covers: the fields its
+/// records share, with the tree's size and root (members in sorted order).
+#[derive(Serialize)]
+struct Header<'a> {
+    audience: &'a Audience,
+    commonwealth: &'a str,
+    origin: &'a str,
+    root: String,
+    shared_at: &'a str,
+    size: u64,
+    #[serde(rename = "type")]
+    record_type: &'static str,
+    v: u32,
+}
+
 impl Provenance {
-    /// Signs the provenance of `object` as `author` shares it with
-    /// `audience` (the audience as stated to the recipient).
+    /// Signs, once, the provenance of `entries` as `author` shares them
+    /// with `audience` (the audience as stated to the recipients); one
+    /// record per entry, in order.
+    pub fn sign_batch(
+        author: &Author<'_>,
+        entries: &[&ProvenanceEntry],
+        audience: &Audience,
+        now_micros: i64,
+    ) -> Result<Vec<Provenance>, RecordError> {
+        let f = format_error::<Self>;
+        let shared_at = timestamp(now_micros);
+        let tree = Tree::new(entries.iter().map(|e| e.leaf).collect()).map_err(f)?;
+        let header = Header {
+            audience,
+            commonwealth: author.commonwealth.as_str(),
+            origin: author.name,
+            root: batch::root_hex(tree.root()),
+            shared_at: &shared_at,
+            size: tree.size(),
+            record_type: PROVENANCE_BATCH_TYPE,
+            v: BATCH_FORMAT_VERSION,
+        };
+        let signature = batch::sign(&header, author.key).map_err(f)?;
+        entries
+            .iter()
+            .enumerate()
+            .map(|(index, entry)| {
+                let record = Provenance {
+                    v: BATCH_FORMAT_VERSION,
+                    record_type: PROVENANCE_TYPE.to_owned(),
+                    commonwealth: header.commonwealth.to_owned(),
+                    origin: author.name.to_owned(),
+                    object_id: entry.object_id.clone(),
+                    object_version: entry.object_version.clone(),
+                    digest: entry.digest.clone(),
+                    audience: audience.clone(),
+                    tlp: entry.tlp,
+                    shared_at: shared_at.clone(),
+                    batch: tree.proof(index),
+                    signature,
+                };
+                record.check_form()?;
+                Ok(record)
+            })
+            .collect()
+    }
+
+    /// Signs the provenance of one object (a batch of one).
     pub fn create(
         author: &Author<'_>,
         object: &Value<'_>,
         audience: Audience,
         now_micros: i64,
     ) -> Result<Provenance, RecordError> {
-        let object_id = object
-            .get("id")
-            .and_then(Value::as_str)
-            .ok_or_else(|| format_error::<Self>(FormatError::invalid("object", "has no id")))?;
-        let record = Provenance {
-            v: super::FORMAT_VERSION,
-            record_type: PROVENANCE_TYPE.to_owned(),
-            commonwealth: author.commonwealth.as_str().to_owned(),
-            origin: author.name.to_owned(),
-            object_id: object_id.to_owned(),
-            object_version: object_version(object),
-            digest: object_digest(object).map_err(format_error::<Self>)?,
-            audience,
-            tlp: object_tlp(object),
-            shared_at: timestamp(now_micros),
-            signature: Signature::PLACEHOLDER,
-        };
-        record.check_form()?;
-        seal(record, author.key)
+        let entry = ProvenanceEntry::of(object).map_err(format_error::<Self>)?;
+        let mut records = Provenance::sign_batch(author, &[&entry], &audience, now_micros)?;
+        records
+            .pop()
+            .ok_or_else(|| format_error::<Self>(FormatError::invalid("batch", "is empty")))
     }
 
     /// Parses a record (checking it is [`Provenance::verify_incoming`]'s work).
@@ -98,11 +210,11 @@ impl Provenance {
         parse_record(text, |r: &Provenance| (r.v, r.record_type.as_str()))
     }
 
-    /// Checks the form and the originator's signature (to re-prove a kept
-    /// record).
+    /// Checks the form, the proof and the originator's signature (to
+    /// re-prove a kept record).
     pub fn verify(&self, origin_key: &PublicKey) -> Result<(), RecordError> {
         self.check_form()?;
-        check_signature(self, &self.origin, origin_key)
+        self.seal()?.verify(origin_key)
     }
 
     /// Checks a received record and the object it came with (see the laws
@@ -112,6 +224,18 @@ impl Provenance {
         object: &Value<'_>,
         incoming: &Incoming<'_>,
     ) -> Result<(), RecordError> {
+        self.check_incoming(object, incoming)?
+            .verify(incoming.sender_key)
+    }
+
+    /// Every check of [`Provenance::verify_incoming`] but the signature's,
+    /// which the returned seal states: records of one batch share it, so
+    /// that a large envelope costs one verification per batch.
+    pub fn check_incoming(
+        &self,
+        object: &Value<'_>,
+        incoming: &Incoming<'_>,
+    ) -> Result<Seal, RecordError> {
         self.check_form()?;
         check_envelope::<Self>(
             &self.commonwealth,
@@ -139,12 +263,44 @@ impl Provenance {
         if object_tlp(object) != self.tlp {
             return Err(mismatch("tlp"));
         }
-        check_signature(self, &self.origin, incoming.sender_key)
+        self.seal()
+    }
+
+    /// The batch signature this record claims: its header rebuilt with
+    /// the root its entry and proof lead to.
+    pub fn seal(&self) -> Result<Seal, RecordError> {
+        let f = format_error::<Self>;
+        let entry = ProvenanceEntry::new(
+            self.object_id.clone(),
+            self.object_version.clone(),
+            self.digest.clone(),
+            self.tlp,
+        )
+        .map_err(f)?;
+        let root = self.batch.root(entry.leaf).map_err(f)?;
+        let header = Header {
+            audience: &self.audience,
+            commonwealth: &self.commonwealth,
+            origin: &self.origin,
+            root: batch::root_hex(root),
+            shared_at: &self.shared_at,
+            size: self.batch.size,
+            record_type: PROVENANCE_BATCH_TYPE,
+            v: self.v,
+        };
+        let bytes = batch::header_bytes(&header).map_err(f)?;
+        Ok(Seal::new(Self::KIND, &self.origin, bytes, self.signature))
     }
 
     fn check_form(&self) -> Result<(), RecordError> {
         let f = |e| format_error::<Self>(e);
-        check_header(self.v, &self.record_type, PROVENANCE_TYPE).map_err(f)?;
+        check_versioned_header(
+            self.v,
+            BATCH_FORMAT_VERSION,
+            &self.record_type,
+            PROVENANCE_TYPE,
+        )
+        .map_err(f)?;
         check_object_fields(&self.commonwealth, &self.object_id, &self.object_version)
             .map_err(f)?;
         check_member_name("origin", &self.origin).map_err(f)?;
@@ -184,6 +340,11 @@ pub(crate) fn check_object_fields(
             "must be 64 lowercase hexadecimal digits",
         ));
     }
+    check_object_ref(object_id, object_version)
+}
+
+/// A STIX identifier and a version that is empty or a STIX timestamp.
+pub(crate) fn check_object_ref(object_id: &str, object_version: &str) -> Result<(), FormatError> {
     if Identifier::parse(object_id).is_err() {
         return Err(FormatError::invalid(
             "object_id",

@@ -1,7 +1,36 @@
 use super::*;
+use crate::federation::keys::SigningKey;
 use crate::federation::record::Incoming;
 use crate::federation::testkit::{T0, indicator, pair};
 use liaison_stix::json::parse;
+
+/// `record` with its fields as they are, signed alone (a batch of one)
+/// with `key`.
+fn seal(record: Provenance, key: &SigningKey) -> Result<Provenance, FormatError> {
+    let entry = ProvenanceEntry::new(
+        record.object_id.clone(),
+        record.object_version.clone(),
+        record.digest.clone(),
+        record.tlp,
+    )?;
+    let tree = Tree::new(vec![entry.leaf])?;
+    let header = Header {
+        audience: &record.audience,
+        commonwealth: &record.commonwealth,
+        origin: &record.origin,
+        root: batch::root_hex(tree.root()),
+        shared_at: &record.shared_at,
+        size: 1,
+        record_type: PROVENANCE_BATCH_TYPE,
+        v: record.v,
+    };
+    let signature = batch::sign(&header, key)?;
+    Ok(Provenance {
+        batch: tree.proof(0),
+        signature,
+        ..record
+    })
+}
 
 fn to_b(list: &[&str]) -> Audience {
     Audience::Members(list.iter().map(|s| s.to_string()).collect())
@@ -209,4 +238,69 @@ fn form_rules() {
         bad_digest.verify(&p.keys[0].public_key()),
         Err(RecordError::Format { .. })
     ));
+}
+
+#[test]
+fn a_batch_is_signed_once_and_each_record_proves_itself() {
+    let p = pair();
+    let objects: Vec<Value<'static>> = (0..9)
+        .map(|i| {
+            let text = indicator(None).to_json_string().replacen(
+                "8e2e2d2b",
+                &format!("{:08x}", 0x2000_0000 + i),
+                1,
+            );
+            parse(&text).unwrap().into_owned()
+        })
+        .collect();
+    let entries: Vec<ProvenanceEntry> = objects
+        .iter()
+        .map(|o| ProvenanceEntry::of(o).unwrap())
+        .collect();
+    let refs: Vec<&ProvenanceEntry> = entries.iter().collect();
+    let records = Provenance::sign_batch(&p.author(0), &refs, &Audience::All, T0).unwrap();
+    let at_b = p.incoming(0, 1, T0);
+    let seals: Vec<Seal> = records
+        .iter()
+        .zip(&objects)
+        .map(|(r, o)| r.check_incoming(o, &at_b.get()).unwrap())
+        .collect();
+    assert!(seals.iter().all(|s| s == &seals[0]), "one batch, one seal");
+    assert_eq!(seals[0].verify(&p.keys[0].public_key()), Ok(()));
+    for (record, object) in records.iter().zip(&objects) {
+        // Alone, through JSON, as a recipient keeps it.
+        let kept = Provenance::from_json(&serde_json::to_string(record).unwrap()).unwrap();
+        assert_eq!(kept.verify(&p.keys[0].public_key()), Ok(()));
+        assert_eq!(kept.verify_incoming(object, &at_b.get()), Ok(()));
+    }
+    // A record does not vouch for another object of its batch.
+    assert_eq!(
+        records[0].verify_incoming(&objects[1], &at_b.get()),
+        Err(RecordError::ObjectMismatch {
+            kind: "provenance",
+            field: "object_id"
+        })
+    );
+    let mut stolen = records[1].clone();
+    stolen.object_id = records[0].object_id.clone();
+    stolen.digest = records[0].digest.clone();
+    assert!(matches!(
+        stolen.verify_incoming(&objects[0], &at_b.get()),
+        Err(RecordError::BadSignature { .. })
+    ));
+}
+
+#[test]
+fn version_1_provenance_is_refused_clearly() {
+    let p = pair();
+    let prov = Provenance::create(&p.author(0), &indicator(None), Audience::All, T0).unwrap();
+    let mut value = serde_json::to_value(&prov).unwrap();
+    value["v"] = 1.into();
+    value.as_object_mut().unwrap().remove("batch");
+    assert_eq!(
+        Provenance::from_json(&value.to_string())
+            .unwrap_err()
+            .to_string(),
+        "provenance: unsupported format version 1: this node reads version 2 of this format"
+    );
 }

@@ -1,5 +1,24 @@
 use super::*;
+use crate::federation::Acceptance;
+use crate::federation::keys::SigningKey;
 use crate::federation::testkit::{T0, indicator, pair};
+
+/// `r` with its fields as they are, signed alone (a batch of one) with `key`.
+fn resign(r: Receipt, key: &SigningKey) -> Receipt {
+    let mut batch = ReceiptBatch {
+        v: r.v,
+        record_type: RECEIPT_BATCH_TYPE.into(),
+        commonwealth: r.commonwealth.clone(),
+        recipient: r.recipient.clone(),
+        origin: r.origin.clone(),
+        received_at: r.received_at.clone(),
+        entries: vec![r.entry()],
+        signature: r.signature,
+    };
+    let tree = batch.tree().unwrap();
+    batch.signature = batch::sign(&batch.header(&tree), key).unwrap();
+    batch.receipts().unwrap().pop().unwrap()
+}
 
 const MESSAGE: &str = "0b6f9c1e-8f2a-4a43-9d1c-2b4f6e8a0c11";
 
@@ -111,7 +130,7 @@ fn receipt_incoming_checks() {
     // cert-a forging a receipt in cert-b's name (to fake a delivery).
     let mut forged = r.clone();
     forged.recipient = "cert-b".into();
-    let forged = crate::federation::record::seal(forged, &p.keys[0]).unwrap();
+    let forged = resign(forged, &p.keys[0]);
     assert_eq!(
         forged
             .verify_incoming(&p.incoming(1, 0, T0).get())
@@ -180,4 +199,92 @@ fn acceptances() {
     let mut value = serde_json::to_value(&a).unwrap();
     value["type"] = "liaison-receipt".into();
     assert!(Acceptance::from_json(&value.to_string()).is_err());
+}
+
+#[test]
+fn a_receipt_batch_is_signed_once_and_each_receipt_verifies_alone() {
+    let p = pair();
+    let object = object_ref();
+    let ids: Vec<String> = (0..5)
+        .map(|i| format!("0b6f9c1e-8f2a-4a43-9d1c-2b4f6e8a0c1{i}"))
+        .collect();
+    let entries: Vec<ReceiptEntry> = ids
+        .iter()
+        .enumerate()
+        .map(|(i, id)| {
+            let refusal = (i == 2).then_some("conflict");
+            ReceiptEntry::new(id, (i % 2 == 0).then_some(&object), refusal)
+        })
+        .collect();
+    let batch = ReceiptBatch::create(&p.author(1), "cert-a", entries, T0).unwrap();
+    let at_a = p.incoming(1, 0, T0);
+    assert_eq!(batch.verify_incoming(&at_a.get()), Ok(()));
+    let json = serde_json::to_string(&batch).unwrap();
+    assert!(
+        json.starts_with(r#"{"v":2,"type":"liaison-receipt-batch","#),
+        "{json}"
+    );
+    assert_eq!(ReceiptBatch::from_json(&json).unwrap(), batch);
+    let receipts = batch.receipts().unwrap();
+    assert_eq!(receipts.len(), 5);
+    for (i, r) in receipts.iter().enumerate() {
+        assert_eq!(r.message_id, ids[i]);
+        assert_eq!(r.batch.index, i as u64);
+        assert_eq!(r.verify(&p.keys[1].public_key()), Ok(()));
+        assert_eq!(r.verify_incoming(&at_a.get()), Ok(()));
+        let back = Receipt::from_json(&serde_json::to_string(r).unwrap()).unwrap();
+        assert_eq!(&back, r);
+    }
+    assert_eq!(receipts[2].outcome, Outcome::Refused);
+    // One entry changed after signing: the batch no longer verifies, nor
+    // does a receipt that claims another entry's place.
+    let mut flipped = batch.clone();
+    flipped.entries[1].outcome = Outcome::Refused;
+    flipped.entries[1].reason = Some("no".into());
+    assert!(matches!(
+        flipped.verify_incoming(&at_a.get()),
+        Err(RecordError::BadSignature { .. })
+    ));
+    let mut moved = receipts[1].clone();
+    moved.batch = receipts[0].batch.clone();
+    assert!(matches!(
+        moved.verify(&p.keys[1].public_key()),
+        Err(RecordError::BadSignature { .. })
+    ));
+    // A batch names at least one message.
+    assert!(ReceiptBatch::create(&p.author(1), "cert-a", Vec::new(), T0).is_err());
+}
+
+#[test]
+fn version_1_receipts_are_refused_clearly() {
+    let p = pair();
+    let r = Receipt::create(&p.author(1), "cert-a", MESSAGE, None, None, T0).unwrap();
+    let mut value = serde_json::to_value(&r).unwrap();
+    value["v"] = 1.into();
+    assert_eq!(
+        Receipt::from_json(&value.to_string())
+            .unwrap_err()
+            .to_string(),
+        "receipt: unsupported format version 1: this node reads version 2 of this format"
+    );
+}
+
+#[test]
+fn entries_and_headers_hash_their_canonical_bytes() {
+    // Strings JCS and serde_json escape alike: quotes, backslashes, the
+    // short escapes, other control characters, non-ASCII, U+2028.
+    let entry = ReceiptEntry {
+        digest: None,
+        message_id: MESSAGE.into(),
+        object_id: None,
+        object_version: None,
+        outcome: Outcome::Refused,
+        reason: Some("é \" \\ \t \n \u{1} \u{1f} \u{7f} \u{2028} 😀".into()),
+    };
+    assert_eq!(
+        crate::federation::format::presorted_json(&entry).unwrap(),
+        crate::federation::canonical_json(&entry)
+            .unwrap()
+            .into_bytes()
+    );
 }

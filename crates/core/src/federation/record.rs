@@ -12,7 +12,11 @@
 //!    that was down pulls them late; the time is the signer's claim);
 //! 6. it matches the STIX object it comes with, if any (id, version,
 //!    digest, TLP);
-//! 7. its signature verifies with the sender's current key.
+//! 7. its signature verifies with the sender's current key. For the
+//!    records signed in batches (provenance, receipts: see the `batch`
+//!    module), that is the signature over the batch header rebuilt from
+//!    the record and its proof, which the receiver may check once for all
+//!    the records of one batch (`Seal`).
 
 use std::time::Duration;
 
@@ -20,7 +24,10 @@ use serde::Serialize;
 use serde::de::DeserializeOwned;
 
 use super::agreement::CommonwealthId;
-use super::format::{FormatError, check_header, parse_strict, parse_timestamp, signing_bytes};
+use super::format::{
+    FORMAT_VERSION, FormatError, check_versioned_header, parse_strict, parse_timestamp,
+    signing_bytes,
+};
 use super::keys::{PublicKey, Signature, SigningKey};
 use super::sharing::AudienceError;
 
@@ -96,6 +103,8 @@ pub(crate) trait Signed: Serialize + DeserializeOwned {
     const TYPE: &'static str;
     /// The word used in errors (`receipt`).
     const KIND: &'static str;
+    /// The only `v` read and written.
+    const VERSION: u32 = FORMAT_VERSION;
     fn signature_mut(&mut self) -> &mut Signature;
     fn signature(&self) -> &Signature;
 }
@@ -120,9 +129,29 @@ pub(crate) fn parse_record<R: Signed>(
     text: &str,
     header: impl Fn(&R) -> (u32, &str),
 ) -> Result<R, RecordError> {
-    let record: R = parse_strict(text).map_err(format_error::<R>)?;
+    let record: R = match parse_strict(text) {
+        Ok(record) => record,
+        // A record of another version has other fields: say which version
+        // it is rather than which field does not fit.
+        Err(e) => {
+            #[derive(serde::Deserialize)]
+            struct Version {
+                v: u32,
+            }
+            return Err(format_error::<R>(
+                match serde_json::from_str::<Version>(text) {
+                    Ok(Version { v }) if v != R::VERSION => {
+                        check_versioned_header(v, R::VERSION, R::TYPE, R::TYPE)
+                            .err()
+                            .unwrap_or(e)
+                    }
+                    _ => e,
+                },
+            ));
+        }
+    };
     let (v, ty) = header(&record);
-    check_header(v, ty, R::TYPE).map_err(format_error::<R>)?;
+    check_versioned_header(v, R::VERSION, ty, R::TYPE).map_err(format_error::<R>)?;
     Ok(record)
 }
 

@@ -177,7 +177,7 @@ pub fn envelope(acts: &[&str]) -> String {
                 .unwrap()
                 .hash()
                 .unwrap();
-            json!({"v": 1, "id": act_message_id(&hash.to_hex()), "kind": "act", "act": value})
+            json!({"v": 2, "id": act_message_id(&hash.to_hex()), "kind": "act", "act": value})
         })
         .collect();
     json!({"objects": [], "x_liaison_messages": messages}).to_string()
@@ -244,7 +244,7 @@ pub fn push(cw: &Commonwealth, from: &str, to: &str, key: &SigningKey, body: &st
 pub fn refused_act(cw: &Commonwealth, from: &str, to: &str, act: &str) -> String {
     let (status, answer) = push(cw, from, to, &cw.signing_key(from), &envelope(&[act]));
     assert_eq!(status, 200, "{answer}");
-    let receipt = &answer["receipts"][0];
+    let receipt = &answer["receipts"]["entries"][0];
     assert_eq!(receipt["outcome"], "refused", "{answer}");
     receipt["reason"].as_str().unwrap().to_owned()
 }

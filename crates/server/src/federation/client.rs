@@ -49,7 +49,8 @@ pub struct PeerClient {
 
 #[derive(Deserialize)]
 struct InboxAnswer {
-    receipts: Vec<Box<RawValue>>,
+    /// The receipt batch (`null` when no message called for a receipt).
+    receipts: Option<Box<RawValue>>,
     #[serde(default)]
     deferred: Option<Deferred>,
 }
@@ -66,8 +67,8 @@ pub struct Deferred {
 /// What the peer answered to a push.
 #[derive(Debug, Clone)]
 pub struct Pushed {
-    /// The receipts (JSON texts).
-    pub receipts: Vec<String>,
+    /// The receipt batch (JSON text), if any.
+    pub receipts: Option<String>,
     pub deferred: Option<Deferred>,
 }
 
@@ -128,11 +129,7 @@ impl PeerClient {
                 detail: e.to_string(),
             })?;
         Ok(Pushed {
-            receipts: answer
-                .receipts
-                .into_iter()
-                .map(|r| r.get().to_owned())
-                .collect(),
+            receipts: answer.receipts.map(|r| r.get().to_owned()),
             deferred: answer.deferred,
         })
     }

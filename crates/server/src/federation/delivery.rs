@@ -9,7 +9,9 @@
 //!   after the peer answered 200 (the peer committed them) — all of them,
 //!   or those before the message the peer put off (see
 //!   `liaison_core::exchange_ops::prepare_inbound`): that message and the
-//!   rest stay queued and are retried after the backoff.
+//!   rest stay queued and are retried after the backoff. Reading the next
+//!   batch and marking the last one overlap the peer's work (see
+//!   [`super::push`]).
 //! - **No time limit.** While a peer fails, the worker retries after 1 s,
 //!   2 s, 4 s ... up to 5 min (injectable), for ever; a success resets it,
 //!   and so does a verified request from the peer (it is up again: the
@@ -23,7 +25,11 @@
 //!   whose parents this node lacks.
 //! - **Receipts count only if they verify** and match what was sent; the
 //!   others are logged and dropped (the messages are still delivered: the
-//!   peer committed them).
+//!   peer committed them). A receipt batch is verified once.
+//! - **Pulled messages are receipted too.** The receipt batch of a pulled
+//!   page is enqueued back to the peer and pushed in the same unit of
+//!   work, so the peer learns of the delivery at once (and marks those
+//!   messages delivered) instead of pushing them again after its backoff.
 
 use std::sync::Arc;
 use std::time::Duration;
@@ -33,8 +39,8 @@ use serde::Deserialize;
 use serde_json::value::RawValue;
 
 use liaison_core::exchange_ops::{
-    Sender, check_receipts, commit_inbound, envelope_for, inbound_collection, parse_envelope,
-    prepare_inbound,
+    Route, Sender, commit_inbound, inbound_collection, parse_envelope, prepare_inbound,
+    return_receipts,
 };
 use liaison_core::ledger::Act;
 use liaison_core::users::fill_random;
@@ -78,7 +84,7 @@ pub(crate) struct Worker {
 }
 
 impl Worker {
-    fn peer(&self) -> &str {
+    pub(super) fn peer(&self) -> &str {
         &self.client.peer().name
     }
 
@@ -147,7 +153,7 @@ impl Worker {
                 Err(e) => failure = Some(e),
             }
         }
-        let pushed = self.push_batch().await;
+        let pushed = self.push_batches().await;
         match failure {
             Some(e) => Err(e),
             None => pushed,
@@ -169,71 +175,6 @@ impl Worker {
             retry_in_ms = wait.as_millis() as u64,
             "delivery failed; will retry"
         );
-    }
-
-    /// Pushes the next batch of pending messages; `false` when there was
-    /// nothing to push (or the peer is not in good standing).
-    async fn push_batch(&self) -> Result<bool, WorkError> {
-        let Some(member) = self.federation.peer_in_good_standing(self.peer()) else {
-            return Ok(false);
-        };
-        let store = self.state.store.as_ref();
-        let mut rows = store
-            .outbox_pending(self.peer(), self.settings.batch_messages)
-            .await?;
-        if rows.is_empty() {
-            return Ok(false);
-        }
-        let (mut take, mut bytes) = (0, 0);
-        for row in &rows {
-            if take > 0 && bytes + row.payload.len() > self.settings.batch_bytes {
-                break;
-            }
-            bytes += row.payload.len();
-            take += 1;
-        }
-        rows.truncate(take);
-        let body = envelope_for(&rows, false).map_err(|e| WorkError::Other(e.to_string()))?;
-        let node = self.federation.node();
-        let pushed = self
-            .client
-            .push(&node, self.state.clock.as_ref(), body)
-            .await?;
-        // The messages before the one put off were handled; it and the
-        // rest stay queued.
-        let deferred = pushed.deferred.map(|d| {
-            let cut = rows.iter().position(|r| r.id == d.message).unwrap_or(0);
-            rows.truncate(cut);
-            WorkError::Deferred {
-                message: d.message,
-                reason: d.reason,
-            }
-        });
-        let now = self.state.clock.now_micros();
-        let seqs: Vec<u64> = rows.iter().map(|r| r.seq).collect();
-        if !seqs.is_empty() {
-            // One signature check per receipt: CPU work, off the I/O threads.
-            let receipts = pushed.receipts;
-            let (kept, problems) = tokio::task::spawn_blocking(move || {
-                check_receipts(&node, &member, &rows, &receipts, now)
-            })
-            .await
-            .map_err(|_| WorkError::Other("receipt verification panicked".into()))?;
-            for problem in &problems {
-                tracing::warn!(peer = %self.peer(), problem = %problem, "receipt dropped");
-            }
-            store.mark_delivered(self.peer(), &seqs, kept, now).await?;
-            self.federation.update_delivery(self.peer(), |d| {
-                d.last_delivered_at = Some(now);
-                d.delivered += seqs.len() as u64;
-                d.last_error = None;
-            });
-            tracing::debug!(peer = %self.peer(), messages = seqs.len(), "delivered");
-        }
-        match deferred {
-            Some(e) => Err(e),
-            None => Ok(true),
-        }
     }
 
     /// Pulls the acts of the peer's ledger this node has not pulled yet in
@@ -320,7 +261,7 @@ impl Worker {
                     &envelope,
                     &inbound_id,
                     now,
-                    true,
+                    Route::Pulled { after },
                 );
                 Ok(Some((prepared, more)))
             })
@@ -338,6 +279,8 @@ impl Worker {
             )
             .await?;
             tracing::info!(peer = %self.peer(), messages = outcome.messages.len(), "pulled");
+            // The peer learns at this unit's push (see the module's laws).
+            return_receipts(store.as_ref(), &outcome).await?;
             if let Some(d) = &outcome.deferred {
                 // The peer's push delivers it later; fetch what it lacks.
                 if !d.deferral.missing.is_empty() {

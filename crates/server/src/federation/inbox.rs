@@ -11,8 +11,8 @@ use serde_json::json;
 use liaison_core::StoreError;
 use liaison_core::exchange::InboundBatch;
 use liaison_core::exchange_ops::{
-    PreparedInbound, Sender, commit_inbound, envelope_for, inbound_collection, parse_envelope,
-    prepare_inbound,
+    PreparedInbound, Route, Sender, commit_inbound, envelope_for, inbound_collection,
+    parse_envelope, prepare_inbound,
 };
 use liaison_core::federation::RequestRejection;
 use liaison_taxii::TAXII_21;
@@ -35,9 +35,9 @@ fn taxii_ok(body: String) -> Response {
 /// A peer pushes an envelope (`application/taxii+json;version=2.1`,
 /// `{"objects":[...],"x_liaison_messages":[...]}`). Every message is
 /// verified, the valid ones are committed with the request's nonce in one
-/// transaction, and the answer is 200 `{"receipts":[...]}`: one signed
-/// receipt per message (receipts excepted), stored or refused with the
-/// reason. A message refused for a reason that passes (dated ahead of
+/// transaction, and the answer is 200 `{"receipts":{...}}`: one signed
+/// receipt batch with an entry per message (receipts excepted), stored or
+/// refused with the reason (`null` when no message calls for one). A message refused for a reason that passes (dated ahead of
 /// this node's clock, an act whose parents have not arrived) is put off
 /// instead: it and the messages after it get no receipt, and the answer
 /// names it, `"deferred":{"message":id,"seq":n,"reason":...}`, for the
@@ -77,7 +77,7 @@ pub async fn inbox(
                 &envelope,
                 &inbound.id,
                 now,
-                false,
+                Route::Pushed,
             ))
         })
         .await
@@ -115,10 +115,14 @@ pub async fn inbox(
             format!(r#","deferred":{view}"#)
         }
     };
-    let body = format!(
-        r#"{{"receipts":[{}]{deferred}}}"#,
-        outcome.receipts.join(",")
-    );
+    let receipts = match &outcome.receipts {
+        None => "null".to_owned(),
+        Some(batch) => serde_json::to_string(batch).map_err(|e| {
+            tracing::error!(error = %e, "receipt batch not serialisable");
+            FederationError::Internal
+        })?,
+    };
+    let body = format!(r#"{{"receipts":{receipts}{deferred}}}"#);
     Ok(taxii_ok(body))
 }
 
@@ -190,7 +194,7 @@ async fn record_nonce(state: &AppState, peer: &VerifiedPeer) -> Result<(), Feder
         request_time: peer.time_micros,
         add: None,
         messages: Vec::new(),
-        pulled_up_to: None,
+        log: None,
     };
     match state.store.receive(batch).await {
         Ok(_) => Ok(()),

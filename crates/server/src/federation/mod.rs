@@ -7,7 +7,7 @@
 //!
 //! | Method | Path | Handler |
 //! |---|---|---|
-//! | POST | `/federation/v1/inbox` | [`inbox::inbox`]: a peer pushes an envelope, gets `{"receipts":[...]}` (and `"deferred"`) |
+//! | POST | `/federation/v1/inbox` | [`inbox::inbox`]: a peer pushes an envelope, gets `{"receipts":{receipt batch}}` (and `"deferred"`) |
 //! | GET | `/federation/v1/outbox?after=N&limit=M` | [`inbox::outbox`]: a peer pulls its messages after seq `N` |
 //! | GET | `/federation/v1/ledger?after=N` | [`inbox::ledger`]: a member pulls the ledger's acts (catching up) |
 //!
@@ -30,6 +30,7 @@ mod extract;
 pub mod inbox;
 pub mod member_files;
 mod peers;
+mod push;
 pub mod taxii;
 pub mod tls;
 pub mod views;

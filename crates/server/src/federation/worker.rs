@@ -61,9 +61,9 @@ impl Default for WorkerSettings {
             poll_interval: Duration::from_secs(5),
             backoff_initial: Duration::from_secs(1),
             backoff_max: Duration::from_secs(300),
-            batch_messages: 500,
+            batch_messages: 1000,
             batch_bytes: 8 * 1024 * 1024,
-            pull_messages: 500,
+            pull_messages: 1000,
             request_timeout: Duration::from_secs(60),
             prune_interval: Duration::from_secs(60),
         }

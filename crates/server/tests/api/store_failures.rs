@@ -185,6 +185,10 @@ impl ExchangeStore for Breakable {
         self.check()?;
         self.inner.record_local_feedback(feedback, outbox).await
     }
+    async fn enqueue(&self, outbox: Vec<OutboxMessage>) -> Result<Vec<(String, u64)>, StoreError> {
+        self.check()?;
+        self.inner.enqueue(outbox).await
+    }
     async fn outbox_pending(&self, peer: &str, limit: usize) -> Result<Vec<OutboxRow>, StoreError> {
         self.check()?;
         self.inner.outbox_pending(peer, limit).await
@@ -223,6 +227,13 @@ impl ExchangeStore for Breakable {
     async fn origin_of(&self, object_id: &str) -> Result<Option<String>, StoreError> {
         self.check()?;
         self.inner.origin_of(object_id).await
+    }
+    async fn origins_of(
+        &self,
+        object_ids: &[String],
+    ) -> Result<std::collections::HashMap<String, String>, StoreError> {
+        self.check()?;
+        self.inner.origins_of(object_ids).await
     }
     async fn feedback_of(&self, object_id: &str) -> Result<Vec<FeedbackRow>, StoreError> {
         self.check()?;

@@ -196,11 +196,11 @@ async fn a_restarted_node_pulls_what_it_missed() {
     })
     .await;
     assert_eq!(b.store.pulled_up_to("cert-a").await.unwrap(), 2);
-    // A's messages are still pending at A (no receipt yet); once A's
-    // workers run, B answers them as already applied, and stores nothing twice.
-    nodes[0].start_workers().await;
+    // B sends the receipts of what it pulled back at once: A learns of the
+    // delivery (and marks the messages delivered) with its workers still
+    // stopped, without pushing anything.
     let a = &nodes[0];
-    eventually("receipts", || async {
+    eventually("receipts of the pulled messages at A", || async {
         a.store
             .outbox_pending("cert-b", 10)
             .await
@@ -208,10 +208,13 @@ async fn a_restarted_node_pulls_what_it_missed() {
             .is_empty()
     })
     .await;
-    assert_eq!(
-        a.state_for(&indicator_id(1), "cert-b").await.unwrap()["state"],
-        "delivered"
-    );
+    for n in [1, 2] {
+        assert_eq!(
+            a.state_for(&indicator_id(n), "cert-b").await.unwrap()["state"],
+            "delivered"
+        );
+    }
+    nodes[0].start_workers().await;
     assert_eq!(
         nodes[1]
             .taxii_ids("from-cert-a", &nodes[1].admin)
@@ -219,6 +222,40 @@ async fn a_restarted_node_pulls_what_it_missed() {
             .len(),
         2
     );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn pushes_move_the_pull_position_so_a_restart_pulls_only_what_is_new() {
+    let mut nodes = commonwealth(&["cert-a", "cert-b"]).await;
+    nodes[0]
+        .share(
+            &[indicator(1, V1, None), indicator(2, V1, None)],
+            json!(["cert-b"]),
+        )
+        .await;
+    let a = &nodes[0];
+    eventually("pushed and receipted", || async {
+        a.store
+            .outbox_pending("cert-b", 10)
+            .await
+            .unwrap()
+            .is_empty()
+    })
+    .await;
+    // B applied A's log up to 2 through pushes alone.
+    assert_eq!(nodes[1].store.pulled_up_to("cert-a").await.unwrap(), 2);
+    nodes[1].stop().await;
+    nodes[0].stop_workers().await;
+    nodes[0]
+        .share(&[indicator(3, V1, None)], json!(["cert-b"]))
+        .await;
+    nodes[1].start().await;
+    let b = &nodes[1];
+    eventually("b pulled the new one", || async {
+        b.taxii_ids("from-cert-a", &b.admin).await.len() == 3
+    })
+    .await;
+    assert_eq!(b.store.pulled_up_to("cert-a").await.unwrap(), 3);
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

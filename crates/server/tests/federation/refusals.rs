@@ -220,7 +220,7 @@ async fn forged_replayed_misaddressed_stale_and_mismatched_requests_are_refused(
     let headers = honest(&a.node, "cert-b").sign(&body);
     let (status, answer) = send(&as_a, b, "POST", FEDERATION_INBOX_PATH, &headers, &body).await;
     assert_eq!(status, 200, "{answer}");
-    let receipt = &answer["receipts"][0];
+    let receipt = &answer["receipts"]["entries"][0];
     assert_eq!(receipt["outcome"], "refused", "{answer}");
     assert!(
         receipt["reason"].as_str().unwrap().contains("digest"),
@@ -233,7 +233,10 @@ async fn forged_replayed_misaddressed_stale_and_mismatched_requests_are_refused(
     let headers = honest(&a.node, "cert-b").sign(&body);
     let (status, answer) = send(&as_a, b, "POST", FEDERATION_INBOX_PATH, &headers, &body).await;
     assert_eq!(status, 200, "{answer}");
-    assert_eq!(answer["receipts"][0]["outcome"], "stored", "{answer}");
+    assert_eq!(
+        answer["receipts"]["entries"][0]["outcome"], "stored",
+        "{answer}"
+    );
     assert_refused(
         &send(&as_a, b, "POST", FEDERATION_INBOX_PATH, &headers, &body).await,
         401,

@@ -13,7 +13,7 @@
 //!   outbox rows by name (see [`super::outbox`]), and message ids are
 //!   claimed sorted, so transactions do not wait on each other in a cycle.
 
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 
 use async_trait::async_trait;
 use deadpool_postgres::{Client, Transaction};
@@ -108,12 +108,18 @@ async fn receive(
         .await
         .map_err(error)?;
     }
-    if let Some(up_to) = batch.pulled_up_to {
-        // Never backwards: a late, shorter pull must not undo a longer one.
+    outbox::mark_ids(&tx, &batch.origin, &parts.receipted, now).await?;
+    if let Some(span) = batch.log {
+        // The condition and the update in one statement; under concurrent
+        // batches of one origin a span may fail to continue a position
+        // another transaction is moving: it then stays (a later pull
+        // covers it), never skipping ahead and never moving back.
         tx.execute(
-            "INSERT INTO pull_positions (peer, up_to) VALUES ($1, $2)
+            "INSERT INTO pull_positions (peer, up_to)
+             SELECT $1::text, $3::int8
+             WHERE $2::int8 <= coalesce((SELECT up_to FROM pull_positions WHERE peer = $1), 0) + 1
              ON CONFLICT (peer) DO UPDATE SET up_to = GREATEST(pull_positions.up_to, excluded.up_to)",
-            &[&batch.origin, &position(up_to)],
+            &[&batch.origin, &position(span.first), &position(span.last)],
         )
         .await
         .map_err(error)?;
@@ -146,6 +152,17 @@ async fn claim(
         .iter()
         .map(|row| get(row, 0))
         .collect()
+}
+
+async fn enqueue(
+    client: &mut Client,
+    now: i64,
+    messages: &[OutboxMessage],
+) -> Result<Vec<(String, u64)>, StoreError> {
+    let tx = client.transaction().await.map_err(error)?;
+    let enqueued = outbox::enqueue(&tx, now, by_peer(messages, |_| true)).await?;
+    tx.commit().await.map_err(error)?;
+    Ok(in_batch_order(enqueued))
 }
 
 async fn record_local_feedback(
@@ -231,6 +248,11 @@ impl ExchangeStore for PgStore {
         record_local_feedback(&mut self.client().await?, now, feedback, &outbox).await
     }
 
+    async fn enqueue(&self, outbox: Vec<OutboxMessage>) -> Result<Vec<(String, u64)>, StoreError> {
+        let now = self.clock.now_micros();
+        enqueue(&mut self.client().await?, now, &outbox).await
+    }
+
     async fn outbox_pending(&self, peer: &str, limit: usize) -> Result<Vec<OutboxRow>, StoreError> {
         outbox::pending(&self.client().await?, peer, limit).await
     }
@@ -280,6 +302,13 @@ impl ExchangeStore for PgStore {
 
     async fn origin_of(&self, object_id: &str) -> Result<Option<String>, StoreError> {
         records::origin_of(&self.client().await?, object_id).await
+    }
+
+    async fn origins_of(
+        &self,
+        object_ids: &[String],
+    ) -> Result<HashMap<String, String>, StoreError> {
+        records::origins_of(&self.client().await?, object_ids).await
     }
 
     async fn feedback_of(&self, object_id: &str) -> Result<Vec<FeedbackRow>, StoreError> {

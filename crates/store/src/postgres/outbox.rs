@@ -198,3 +198,26 @@ pub(super) async fn mark<C: GenericClient>(
         .map_err(error)?;
     Ok(())
 }
+
+/// Marks the messages with these ids to `peer` delivered at `at` (those
+/// delivered already keep their first time; unknown ids are ignored).
+pub(super) async fn mark_ids<C: GenericClient>(
+    tx: &C,
+    peer: &str,
+    ids: &[&str],
+    at: i64,
+) -> Result<(), StoreError> {
+    if ids.is_empty() {
+        return Ok(());
+    }
+    let stmt = tx
+        .prepare_cached(
+            "UPDATE outbox SET delivered_at = $3 WHERE peer = $1 AND id = ANY($2) AND delivered_at IS NULL",
+        )
+        .await
+        .map_err(error)?;
+    tx.execute(&stmt, &[&peer, &ids, &at])
+        .await
+        .map_err(error)?;
+    Ok(())
+}

@@ -5,6 +5,8 @@
 //! once: the second waits for the first and then does nothing); bulk
 //! inserts go as `UNNEST` arrays, one round trip per table.
 
+use std::collections::HashMap;
+
 use deadpool_postgres::{Client, GenericClient};
 use liaison_core::StoreError;
 use liaison_core::exchange::{
@@ -179,6 +181,32 @@ pub(super) async fn origin_of(
         .map_err(error)?
         .map(|row| get(&row, 0))
         .transpose()
+}
+
+/// [`origin_of`] for each of `object_ids`, in one query: the ids
+/// received, with their origin.
+pub(super) async fn origins_of(
+    client: &Client,
+    object_ids: &[String],
+) -> Result<HashMap<String, String>, StoreError> {
+    if object_ids.is_empty() {
+        return Ok(HashMap::new());
+    }
+    let stmt = client
+        .prepare_cached(
+            "SELECT DISTINCT ON (object_id) object_id, origin FROM provenance
+             WHERE object_id = ANY($1) AND received_at IS NOT NULL
+             ORDER BY object_id, received_at, origin",
+        )
+        .await
+        .map_err(error)?;
+    client
+        .query(&stmt, &[&object_ids])
+        .await
+        .map_err(error)?
+        .iter()
+        .map(|row| Ok((get(row, 0)?, get(row, 1)?)))
+        .collect()
 }
 
 pub(super) async fn insert_feedback<C: GenericClient>(

@@ -5,7 +5,7 @@
 //! ([`super::objects::add_in`]); the decisions are the shared ones of
 //! [`crate::exchange`], so the two back ends cannot disagree.
 
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 
 use async_trait::async_trait;
 use liaison_core::StoreError;
@@ -20,8 +20,8 @@ use rusqlite::{Connection, OptionalExtension};
 use super::objects::{add_in, write_transaction};
 use super::{SqliteStore, error, outbox, records};
 use crate::exchange::{
-    by_peer, conflicted, decide, fresh, in_batch_order, message_ids, not_conflicted,
-    objects_to_add, parts, replayed,
+    advanced_position, by_peer, conflicted, decide, fresh, in_batch_order, message_ids,
+    not_conflicted, objects_to_add, parts, replayed,
 };
 use crate::plan::valid_objects;
 use crate::shared::{position, to_u64};
@@ -93,11 +93,12 @@ fn receive(
         release.execute((&batch.origin, id)).map_err(error)?;
     }
     drop(release);
-    if let Some(up_to) = batch.pulled_up_to {
-        // Never backwards: a late, shorter pull must not undo a longer one.
+    outbox::mark_ids(&tx, &batch.origin, &parts.receipted, now)?;
+    // The write lock is held: the position read is the one updated.
+    if let Some(up_to) = advanced_position(pulled_up_to(&tx, &batch.origin)?, batch.log) {
         tx.prepare_cached(
             "INSERT INTO pull_positions (peer, up_to) VALUES (?1, ?2)
-             ON CONFLICT (peer) DO UPDATE SET up_to = max(up_to, excluded.up_to)",
+             ON CONFLICT (peer) DO UPDATE SET up_to = excluded.up_to",
         )
         .and_then(|mut s| s.execute((&batch.origin, position(up_to))))
         .map_err(error)?;
@@ -136,6 +137,17 @@ fn record_local_feedback(
 ) -> Result<Vec<(String, u64)>, StoreError> {
     let tx = write_transaction(conn)?;
     records::insert_feedback(&tx, &[feedback])?;
+    let enqueued = outbox::enqueue(&tx, now, by_peer(messages, |_| true))?;
+    tx.commit().map_err(error)?;
+    Ok(in_batch_order(enqueued))
+}
+
+fn enqueue(
+    conn: &mut Connection,
+    now: i64,
+    messages: &[OutboxMessage],
+) -> Result<Vec<(String, u64)>, StoreError> {
+    let tx = write_transaction(conn)?;
     let enqueued = outbox::enqueue(&tx, now, by_peer(messages, |_| true))?;
     tx.commit().map_err(error)?;
     Ok(in_batch_order(enqueued))
@@ -229,9 +241,15 @@ impl ExchangeStore for SqliteStore {
         .await
     }
 
+    async fn enqueue(&self, outbox: Vec<OutboxMessage>) -> Result<Vec<(String, u64)>, StoreError> {
+        self.write(move |conn, clock| enqueue(conn, clock.now_micros(), &outbox))
+            .await
+    }
+
     async fn outbox_pending(&self, peer: &str, limit: usize) -> Result<Vec<OutboxRow>, StoreError> {
         let peer = peer.to_owned();
-        self.read(move |conn| outbox::pending(conn, &peer, limit))
+        // On the writer: see `warm_read`.
+        self.warm_read(move |conn| outbox::pending(conn, &peer, limit))
             .await
     }
 
@@ -242,7 +260,7 @@ impl ExchangeStore for SqliteStore {
         limit: usize,
     ) -> Result<Vec<OutboxRow>, StoreError> {
         let peer = peer.to_owned();
-        self.read(move |conn| outbox::after(conn, &peer, after, limit))
+        self.warm_read(move |conn| outbox::after(conn, &peer, after, limit))
             .await
     }
 
@@ -283,6 +301,15 @@ impl ExchangeStore for SqliteStore {
     async fn origin_of(&self, object_id: &str) -> Result<Option<String>, StoreError> {
         let id = object_id.to_owned();
         self.read(move |conn| records::origin_of(conn, &id)).await
+    }
+
+    async fn origins_of(
+        &self,
+        object_ids: &[String],
+    ) -> Result<HashMap<String, String>, StoreError> {
+        let ids = object_ids.to_vec();
+        self.warm_read(move |conn| records::origins_of(conn, &ids))
+            .await
     }
 
     async fn feedback_of(&self, object_id: &str) -> Result<Vec<FeedbackRow>, StoreError> {

@@ -127,6 +127,21 @@ impl SqliteStore {
         .map_err(|e| StoreError::Unavailable(format!("storage task failed: {e}")))?
     }
 
+    /// Runs read-only `work` on the writer connection on a blocking
+    /// thread. For reads of rows written moments ago (the outbox a share
+    /// just filled, the provenance of the ids being shared): in WAL mode a
+    /// reader connection drops its whole page cache whenever another
+    /// connection has committed, so it would read those pages from the
+    /// files again, while the writer's cache still holds them. The reads
+    /// are short; they wait for the writer like any write does.
+    async fn warm_read<T, F>(&self, work: F) -> Result<T, StoreError>
+    where
+        T: Send + 'static,
+        F: FnOnce(&Connection) -> Result<T, StoreError> + Send + 'static,
+    {
+        self.write(move |conn, _| work(conn)).await
+    }
+
     /// Runs `work` on a reader connection on a blocking thread.
     async fn read<T, F>(&self, work: F) -> Result<T, StoreError>
     where

@@ -26,13 +26,12 @@ pub(super) fn enqueue(
     let mut head = tx
         .prepare_cached("SELECT last_seq FROM outbox_heads WHERE peer = ?1")
         .map_err(error)?;
-    let mut queued = tx
-        .prepare_cached("SELECT 1 FROM outbox WHERE peer = ?1 AND id = ?2")
-        .map_err(error)?;
+    // One statement per message: an id already queued for the peer is
+    // skipped by the conflict, and then takes no sequence number.
     let mut insert = tx
         .prepare_cached(
             "INSERT INTO outbox (peer, seq, id, kind, payload, object_id, version_key, created_at)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8) ON CONFLICT (peer, id) DO NOTHING",
         )
         .map_err(error)?;
     let mut advance = tx
@@ -49,25 +48,17 @@ pub(super) fn enqueue(
             .unwrap_or(0);
         let first = last;
         for (index, m) in messages {
-            let present = queued
-                .query_row((peer, &m.id), |_| Ok(()))
-                .optional()
-                .map_err(error)?
-                .is_some();
-            if present {
-                continue;
-            }
-            last = last
+            let seq = last
                 .checked_add(1)
                 .ok_or_else(|| StoreError::Corrupt(format!("the outbox of {peer} is full")))?;
             let (object_id, version_key) = match &m.object {
                 Some(k) => (Some(k.id.as_str()), Some(k.version_key)),
                 None => (None, None),
             };
-            insert
+            let inserted = insert
                 .execute(params![
                     peer,
-                    last,
+                    seq,
                     m.id,
                     m.kind.as_str(),
                     m.payload,
@@ -76,6 +67,10 @@ pub(super) fn enqueue(
                     now
                 ])
                 .map_err(error)?;
+            if inserted == 0 {
+                continue;
+            }
+            last = seq;
             enqueued.push((index, peer.to_owned(), to_u64(last, "outbox seq")?));
         }
         if last != first {
@@ -170,6 +165,28 @@ pub(super) fn mark(tx: &Connection, peer: &str, seqs: &[u64], at: i64) -> Result
             continue;
         };
         stmt.execute((peer, seq, at)).map_err(error)?;
+    }
+    Ok(())
+}
+
+/// Marks the messages with these ids to `peer` delivered at `at` (those
+/// delivered already keep their first time; unknown ids are ignored).
+pub(super) fn mark_ids(
+    tx: &Connection,
+    peer: &str,
+    ids: &[&str],
+    at: i64,
+) -> Result<(), StoreError> {
+    if ids.is_empty() {
+        return Ok(());
+    }
+    let mut stmt = tx
+        .prepare_cached(
+            "UPDATE outbox SET delivered_at = ?3 WHERE peer = ?1 AND id = ?2 AND delivered_at IS NULL",
+        )
+        .map_err(error)?;
+    for id in ids {
+        stmt.execute((peer, id, at)).map_err(error)?;
     }
     Ok(())
 }

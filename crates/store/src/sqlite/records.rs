@@ -3,6 +3,8 @@
 //! text given, never interpreted. Inserts are idempotent (`ON CONFLICT DO
 //! NOTHING`): the first copy of a record is the one kept.
 
+use std::collections::HashMap;
+
 use liaison_core::StoreError;
 use liaison_core::exchange::{
     CommonwealthRecord, FeedbackRow, ObjectKey, ProvenanceRow, StoredAct,
@@ -144,6 +146,42 @@ pub(super) fn origin_of(conn: &Connection, object_id: &str) -> Result<Option<Str
     )
     .and_then(|mut s| s.query_row([object_id], |r| r.get(0)).optional())
     .map_err(error)
+}
+
+/// [`origin_of`] for each of `object_ids`, in one statement (the ids go
+/// as a JSON array): the ids received, with their origin.
+pub(super) fn origins_of(
+    conn: &Connection,
+    object_ids: &[String],
+) -> Result<HashMap<String, String>, StoreError> {
+    if object_ids.is_empty() {
+        return Ok(HashMap::new());
+    }
+    let ids = serde_json::to_string(object_ids).map_err(|e| StoreError::Corrupt(e.to_string()))?;
+    let mut stmt = conn
+        .prepare_cached(
+            "SELECT object_id, received_at, origin FROM provenance
+             WHERE object_id IN (SELECT value FROM json_each(?1)) AND received_at IS NOT NULL",
+        )
+        .map_err(error)?;
+    let rows = stmt
+        .query_map([ids], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))
+        .map_err(error)?;
+    // The first received, as `origin_of` orders them.
+    let mut first: HashMap<String, (i64, String)> = HashMap::new();
+    for row in rows {
+        let (id, at, origin): (String, i64, String) = row.map_err(error)?;
+        match first.get(&id) {
+            Some(held) if *held <= (at, origin.clone()) => {}
+            _ => {
+                first.insert(id, (at, origin));
+            }
+        }
+    }
+    Ok(first
+        .into_iter()
+        .map(|(id, (_, origin))| (id, origin))
+        .collect())
 }
 
 pub(super) fn insert_feedback(conn: &Connection, rows: &[&FeedbackRow]) -> Result<(), StoreError> {

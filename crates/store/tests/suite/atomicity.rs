@@ -5,7 +5,7 @@
 use std::sync::Arc;
 
 use liaison_core::clock::ManualClock;
-use liaison_core::exchange::{MessageKind, MessageOutcome};
+use liaison_core::exchange::{LogSpan, MessageKind, MessageOutcome};
 
 use super::kit::*;
 use super::*;
@@ -56,7 +56,7 @@ pub async fn a_failed_receive_stores_nothing_not_even_the_nonce(backend: Arc<dyn
         feedback(MessageKind::Receipt, "rc", "cert-b", Some("mine"), 1),
     ));
     batch.messages.push(act_inbound("m-act", act("poison", 1)));
-    batch.pulled_up_to = Some(4);
+    batch.log = Some(LogSpan { first: 1, last: 4 });
     assert!(s.receive(batch.clone()).await.is_err());
     assert_eq!(fetch(s, &all(&c)).await, vec![]);
     assert_eq!(s.provenance_of(&objects[0].id).await.unwrap(), vec![]);

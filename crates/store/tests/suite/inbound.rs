@@ -5,8 +5,9 @@
 use std::sync::Arc;
 
 use liaison_core::clock::{Clock, ManualClock};
-use liaison_core::exchange::{MessageKind, MessageOutcome};
+use liaison_core::exchange::{LogSpan, MessageKind, MessageOutcome};
 use liaison_core::objects::DeleteRequest;
+use liaison_core::objects::NewObject;
 use liaison_core::{Store, StoreError};
 
 use super::kit::*;
@@ -104,7 +105,7 @@ pub async fn replayed_nonces_store_nothing(store: Arc<dyn Store>, _clock: Arc<Ma
         feedback(MessageKind::Receipt, "rc", "cert-b", Some("x"), 1),
     ));
     replay.messages.push(act_inbound("m-act", act("h", 1)));
-    replay.pulled_up_to = Some(10);
+    replay.log = Some(LogSpan { first: 1, last: 10 });
     let err = s.receive(replay).await.unwrap_err();
     assert!(
         matches!(&err, StoreError::Conflict(m) if m.contains("nonce")),
@@ -223,7 +224,7 @@ pub async fn conflicting_objects_are_refused_with_a_reason(
         "m-hollow",
         feedback(MessageKind::Receipt, "r", "cert-b", None, 1),
     );
-    hollow.feedback = None;
+    hollow.feedback = Vec::new();
     batch.messages.push(hollow);
     let outcomes = s.receive(batch.clone()).await.unwrap();
     let reasons: Vec<String> = outcomes
@@ -266,27 +267,88 @@ pub async fn pull_positions_only_advance(store: Arc<dyn Store>, _clock: Arc<Manu
     let s = store.as_ref();
     let c = collection(s, Some("from-cert-b")).await;
     assert_eq!(s.pulled_up_to("cert-b").await.unwrap(), 0);
-    for (n, (nonce, up_to, expected)) in [("n1", 5, 5), ("n2", 3, 5), ("n3", 9, 9)]
-        .into_iter()
-        .enumerate()
+    // (first, last) of each batch's span, and the position after it.
+    for (n, (first, last, expected)) in [
+        (1, 5, 5),    // a pull from the start
+        (1, 3, 5),    // a late, shorter pull: never back
+        (6, 9, 9),    // a push that continues the position
+        (5, 11, 11),  // overlapping what was applied
+        (13, 20, 11), // a gap (12 not handled): left alone
+    ]
+    .into_iter()
+    .enumerate()
     {
-        let mut batch = inbound("cert-b", nonce, &c, &[indicator(n as u32, 0)]);
-        batch.pulled_up_to = Some(up_to);
+        let mut batch = inbound("cert-b", &format!("n{n}"), &c, &[indicator(n as u32, 0)]);
+        batch.log = Some(LogSpan { first, last });
         s.receive(batch).await.unwrap();
-        assert_eq!(s.pulled_up_to("cert-b").await.unwrap(), expected);
+        assert_eq!(
+            s.pulled_up_to("cert-b").await.unwrap(),
+            expected,
+            "span {first}..={last}"
+        );
     }
-    // A pushed batch (no position) leaves it alone; other peers are apart.
-    s.receive(inbound("cert-b", "n4", &c, &[indicator(7, 0)]))
+    // A batch without a span leaves it alone; other peers are apart.
+    s.receive(inbound("cert-b", "n7", &c, &[indicator(7, 0)]))
         .await
         .unwrap();
-    assert_eq!(s.pulled_up_to("cert-b").await.unwrap(), 9);
+    assert_eq!(s.pulled_up_to("cert-b").await.unwrap(), 11);
     assert_eq!(s.pulled_up_to("cert-c").await.unwrap(), 0);
     // An empty pulled page still moves the position.
-    let mut empty = inbound("cert-b", "n5", &c, &[]);
+    let mut empty = inbound("cert-b", "n8", &c, &[]);
     empty.add = None;
-    empty.pulled_up_to = Some(12);
+    empty.log = Some(LogSpan {
+        first: 12,
+        last: 12,
+    });
     assert_eq!(s.receive(empty).await.unwrap(), vec![]);
     assert_eq!(s.pulled_up_to("cert-b").await.unwrap(), 12);
+}
+
+pub async fn receipts_from_the_origin_deliver_its_messages(
+    store: Arc<dyn Store>,
+    clock: Arc<ManualClock>,
+) {
+    let s = store.as_ref();
+    let out = collection(s, Some("to-all")).await;
+    let from_b = collection(s, Some("from-cert-b")).await;
+    let objects = [indicator(1, 0), indicator(2, 0), indicator(3, 0)];
+    s.share(share_batch(&out, &objects, &["cert-b", "cert-c"]))
+        .await
+        .unwrap();
+    // cert-b receipts two of its messages (and, wrongly, one of cert-c's)
+    // in one receipt message, as after pulling them.
+    let receipt = |o: &NewObject, by: &str| {
+        feedback(
+            MessageKind::Receipt,
+            &object_message_id(o),
+            by,
+            Some(&o.id),
+            5,
+        )
+    };
+    let mut m = feedback_message("m-rc", receipt(&objects[0], "cert-b"));
+    m.feedback.push(receipt(&objects[2], "cert-b"));
+    m.feedback.push(receipt(&objects[1], "cert-c"));
+    let mut batch = inbound("cert-b", "n1", &from_b, &[]);
+    batch.add = None;
+    batch.messages.push(m);
+    let at = clock.now_micros();
+    assert_eq!(
+        s.receive(batch).await.unwrap(),
+        vec![MessageOutcome::Applied]
+    );
+    let pending: Vec<u64> = s
+        .outbox_pending("cert-b", 10)
+        .await
+        .unwrap()
+        .iter()
+        .map(|r| r.seq)
+        .collect();
+    assert_eq!(pending, vec![2], "the receipted messages are delivered");
+    let delivered = s.outbox_after("cert-b", 0, 10).await.unwrap();
+    assert_eq!(delivered[0].delivered_at, Some(at));
+    assert_eq!(s.outbox_pending("cert-c", 10).await.unwrap().len(), 3);
+    assert_eq!(s.feedback_of(&objects[0].id).await.unwrap().len(), 1);
 }
 
 pub async fn nonces_are_pruned_by_request_time(store: Arc<dyn Store>, _clock: Arc<ManualClock>) {

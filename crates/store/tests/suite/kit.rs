@@ -127,11 +127,11 @@ pub fn inbound(origin: &str, nonce: &str, c: &Collection, objects: &[NewObject])
                 kind: MessageKind::Object,
                 object: Some(key_of(o)),
                 provenance: Some(provenance(o, origin, SELF)),
-                feedback: None,
+                feedback: Vec::new(),
                 act: None,
             })
             .collect(),
-        pulled_up_to: None,
+        log: None,
     }
 }
 
@@ -142,7 +142,7 @@ pub fn feedback_message(id: &str, record: FeedbackRow) -> InboundMessage {
         kind: record.kind,
         object: None,
         provenance: None,
-        feedback: Some(record),
+        feedback: vec![record],
         act: None,
     }
 }
@@ -154,7 +154,7 @@ pub fn act_inbound(id: &str, stored: StoredAct) -> InboundMessage {
         kind: MessageKind::Act,
         object: None,
         provenance: None,
-        feedback: None,
+        feedback: Vec::new(),
         act: Some(stored),
     }
 }

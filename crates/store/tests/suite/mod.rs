@@ -149,12 +149,15 @@ macro_rules! conformance_tests {
             inbound::applied_messages_are_not_applied_again,
             inbound::conflicting_objects_are_refused_with_a_reason,
             inbound::pull_positions_only_advance,
+            inbound::receipts_from_the_origin_deliver_its_messages,
             inbound::nonces_are_pruned_by_request_time,
             records::commonwealth_adoption_is_idempotent,
             records::acts_are_stored_once_in_arrival_order,
             records::own_acts_are_stored_and_enqueued_at_once,
             records::local_feedback_is_stored_and_enqueued,
             records::lookups_by_object,
+            records::origins_of_many_ids_in_one_call,
+            records::messages_are_enqueued_alone_once_per_peer_and_id,
         );
         $crate::conformance_tests!(@backend
             concurrency::concurrent_writers_commit_in_date_added_order,

@@ -206,3 +206,65 @@ pub async fn lookups_by_object(store: Arc<dyn Store>, _clock: Arc<ManualClock>) 
     assert_eq!(s.feedback_of(&v0.id).await.unwrap(), vec![early, own, late]);
     assert_eq!(s.feedback_of(&other.id).await.unwrap(), vec![]);
 }
+
+pub async fn origins_of_many_ids_in_one_call(store: Arc<dyn Store>, clock: Arc<ManualClock>) {
+    let s = store.as_ref();
+    let from_b = collection(s, Some("from-cert-b")).await;
+    let from_c = collection(s, Some("from-cert-c")).await;
+    let out = collection(s, Some("to-all")).await;
+    let (x, y, mine) = (indicator(1, 0), indicator(2, 0), indicator(3, 0));
+    s.receive(inbound("cert-b", "n1", &from_b, std::slice::from_ref(&x)))
+        .await
+        .unwrap();
+    clock.advance(10);
+    // The same id from another member later: the first origin counts.
+    s.receive(inbound("cert-c", "n2", &from_c, &[x.clone(), y.clone()]))
+        .await
+        .unwrap();
+    s.share(share_batch(&out, std::slice::from_ref(&mine), &["cert-b"]))
+        .await
+        .unwrap();
+    let ids: Vec<String> = [&x.id, &y.id, &mine.id, &x.id, &"indicator--none".to_owned()]
+        .into_iter()
+        .cloned()
+        .collect();
+    let origins = s.origins_of(&ids).await.unwrap();
+    let expected: std::collections::HashMap<String, String> = [
+        (x.id.clone(), "cert-b".to_owned()),
+        (y.id.clone(), "cert-c".to_owned()),
+    ]
+    .into();
+    assert_eq!(origins, expected, "own shares and unknown ids are absent");
+    for id in &ids {
+        assert_eq!(s.origin_of(id).await.unwrap().as_ref(), origins.get(id));
+    }
+    assert!(s.origins_of(&[]).await.unwrap().is_empty());
+}
+
+pub async fn messages_are_enqueued_alone_once_per_peer_and_id(
+    store: Arc<dyn Store>,
+    _clock: Arc<ManualClock>,
+) {
+    let s = store.as_ref();
+    let out = collection(s, Some("to-all")).await;
+    s.share(share_batch(&out, &[indicator(1, 0)], &["cert-b"]))
+        .await
+        .unwrap();
+    let enqueued = s
+        .enqueue(vec![
+            act_message("cert-b", "rc-1"),
+            act_message("cert-c", "rc-1"),
+            act_message("cert-b", "rc-1"),
+        ])
+        .await
+        .unwrap();
+    assert_eq!(enqueued, vec![("cert-b".into(), 2), ("cert-c".into(), 1)]);
+    assert_eq!(
+        s.enqueue(vec![act_message("cert-b", "rc-1")])
+            .await
+            .unwrap(),
+        vec![],
+        "an id already queued for the peer"
+    );
+    assert_eq!(s.outbox_pending("cert-b", 10).await.unwrap().len(), 2);
+}
