@@ -74,12 +74,7 @@ impl ClientCertVerifier for AnyClientCertificate {
         cert: &CertificateDer<'_>,
         dss: &DigitallySignedStruct,
     ) -> Result<HandshakeSignatureValid, rustls::Error> {
-        rustls::crypto::verify_tls12_signature(
-            message,
-            cert,
-            dss,
-            &self.provider.signature_verification_algorithms,
-        )
+        verify_tls12(&self.provider, message, cert, dss)
     }
 
     fn verify_tls13_signature(
@@ -88,18 +83,11 @@ impl ClientCertVerifier for AnyClientCertificate {
         cert: &CertificateDer<'_>,
         dss: &DigitallySignedStruct,
     ) -> Result<HandshakeSignatureValid, rustls::Error> {
-        rustls::crypto::verify_tls13_signature(
-            message,
-            cert,
-            dss,
-            &self.provider.signature_verification_algorithms,
-        )
+        verify_tls13(&self.provider, message, cert, dss)
     }
 
     fn supported_verify_schemes(&self) -> Vec<SignatureScheme> {
-        self.provider
-            .signature_verification_algorithms
-            .supported_schemes()
+        supported_schemes(&self.provider)
     }
 }
 
@@ -109,6 +97,8 @@ impl ClientCertVerifier for AnyClientCertificate {
 struct PinnedServerCertificate {
     fingerprint: String,
     provider: Arc<CryptoProvider>,
+    /// The handshake error when the server presents another certificate.
+    mismatch: &'static str,
 }
 
 impl ServerCertVerifier for PinnedServerCertificate {
@@ -123,9 +113,7 @@ impl ServerCertVerifier for PinnedServerCertificate {
         if fingerprint(end_entity) == self.fingerprint {
             Ok(ServerCertVerified::assertion())
         } else {
-            Err(rustls::Error::General(
-                "the peer's certificate is not the one in its member card".into(),
-            ))
+            Err(rustls::Error::General(self.mismatch.into()))
         }
     }
 
@@ -135,12 +123,7 @@ impl ServerCertVerifier for PinnedServerCertificate {
         cert: &CertificateDer<'_>,
         dss: &DigitallySignedStruct,
     ) -> Result<HandshakeSignatureValid, rustls::Error> {
-        rustls::crypto::verify_tls12_signature(
-            message,
-            cert,
-            dss,
-            &self.provider.signature_verification_algorithms,
-        )
+        verify_tls12(&self.provider, message, cert, dss)
     }
 
     fn verify_tls13_signature(
@@ -149,19 +132,49 @@ impl ServerCertVerifier for PinnedServerCertificate {
         cert: &CertificateDer<'_>,
         dss: &DigitallySignedStruct,
     ) -> Result<HandshakeSignatureValid, rustls::Error> {
-        rustls::crypto::verify_tls13_signature(
-            message,
-            cert,
-            dss,
-            &self.provider.signature_verification_algorithms,
-        )
+        verify_tls13(&self.provider, message, cert, dss)
     }
 
     fn supported_verify_schemes(&self) -> Vec<SignatureScheme> {
-        self.provider
-            .signature_verification_algorithms
-            .supported_schemes()
+        supported_schemes(&self.provider)
     }
+}
+
+// The handshake signature checks both verifiers make: the provider's
+// algorithms, whatever the certificate.
+
+fn verify_tls12(
+    provider: &CryptoProvider,
+    message: &[u8],
+    cert: &CertificateDer<'_>,
+    dss: &DigitallySignedStruct,
+) -> Result<HandshakeSignatureValid, rustls::Error> {
+    rustls::crypto::verify_tls12_signature(
+        message,
+        cert,
+        dss,
+        &provider.signature_verification_algorithms,
+    )
+}
+
+fn verify_tls13(
+    provider: &CryptoProvider,
+    message: &[u8],
+    cert: &CertificateDer<'_>,
+    dss: &DigitallySignedStruct,
+) -> Result<HandshakeSignatureValid, rustls::Error> {
+    rustls::crypto::verify_tls13_signature(
+        message,
+        cert,
+        dss,
+        &provider.signature_verification_algorithms,
+    )
+}
+
+fn supported_schemes(provider: &CryptoProvider) -> Vec<SignatureScheme> {
+    provider
+        .signature_verification_algorithms
+        .supported_schemes()
 }
 
 /// This node's TLS certificate and key, which it also presents as a
@@ -198,35 +211,48 @@ pub fn client_config(
     peer_fingerprint: &str,
     own: &NodeCertificate,
 ) -> Result<rustls::ClientConfig, rustls::Error> {
-    let provider = provider();
-    let verifier = PinnedServerCertificate {
-        fingerprint: peer_fingerprint.to_ascii_lowercase(),
-        provider: provider.clone(),
-    };
-    let mut config = rustls::ClientConfig::builder_with_provider(provider)
-        .with_safe_default_protocol_versions()?
-        .dangerous()
-        .with_custom_certificate_verifier(Arc::new(verifier))
-        .with_client_auth_cert(own.chain.clone(), own.key.clone_key())?;
+    let mut config = pinned(
+        peer_fingerprint,
+        "the peer's certificate is not the one in its member card",
+    )?
+    .with_client_auth_cert(own.chain.clone(), own.key.clone_key())?;
     config.alpn_protocols = vec![b"h2".to_vec(), b"http/1.1".to_vec()];
     Ok(config)
 }
 
 /// A client configuration trusting only the certificate with `fingerprint`
-/// and presenting none (for talking to a node's TAXII or admin API).
+/// (lowercase hex SHA-256 of the DER certificate, any case) and presenting
+/// none (for talking to a node's TAXII or admin API: the `liaison` CLI's
+/// `--cert`), with ALPN h2 and HTTP/1.1.
 pub fn pinned_client_config(fingerprint: &str) -> Result<rustls::ClientConfig, rustls::Error> {
+    let mut config = pinned(
+        fingerprint,
+        "the server's certificate is not the pinned one",
+    )?
+    .with_no_client_auth();
+    config.alpn_protocols = vec![b"h2".to_vec(), b"http/1.1".to_vec()];
+    Ok(config)
+}
+
+/// A client configuration builder trusting only the certificate with
+/// `fingerprint` ([`PinnedServerCertificate`]; `mismatch` is its error).
+fn pinned(
+    fingerprint: &str,
+    mismatch: &'static str,
+) -> Result<
+    rustls::ConfigBuilder<rustls::ClientConfig, rustls::client::WantsClientCert>,
+    rustls::Error,
+> {
     let provider = provider();
     let verifier = PinnedServerCertificate {
         fingerprint: fingerprint.to_ascii_lowercase(),
         provider: provider.clone(),
+        mismatch,
     };
-    let mut config = rustls::ClientConfig::builder_with_provider(provider)
+    Ok(rustls::ClientConfig::builder_with_provider(provider)
         .with_safe_default_protocol_versions()?
         .dangerous()
-        .with_custom_certificate_verifier(Arc::new(verifier))
-        .with_no_client_auth();
-    config.alpn_protocols = vec![b"h2".to_vec(), b"http/1.1".to_vec()];
-    Ok(config)
+        .with_custom_certificate_verifier(Arc::new(verifier)))
 }
 
 /// A server configuration serving `own` that asks clients for an optional
