@@ -33,6 +33,7 @@ use std::fmt;
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use sha2::{Digest, Sha256};
 
+use crate::federation::format::{MAX_SAFE_INTEGER, check_text, parse_timestamp};
 use crate::federation::{
     Author, CommonwealthId, FORMAT_VERSION, FormatError, MEMBER_NAME_RULE, MemberCard, Rules,
     Signature, SigningKey, canonical_json, hex, is_member_name, timestamp,
@@ -47,8 +48,6 @@ pub const ACT_TYPE: &str = "liaison-act";
 pub const MAX_PARENTS: usize = 1000;
 /// Longest proposal text, in characters.
 pub const MAX_TEXT_CHARS: usize = 4000;
-/// Largest integer RFC 8785 writes exactly (2^53 − 1).
-const MAX_SAFE_INTEGER: u64 = (1 << 53) - 1;
 
 /// The hash of an act (or the commonwealth id, for the root): 32 bytes,
 /// written as 64 lowercase hexadecimal digits. Orders like its hex form.
@@ -307,7 +306,7 @@ impl Act {
                 "must be distinct and in ascending order",
             ));
         }
-        let created = parse_timestamp("created", &self.created)?;
+        let created = parse_timestamp("created", &self.created)?.unix_micros();
         let deadline = self.body.check_form(created)?;
         let rotation = matches!(self.body, Body::KeyRotation { .. });
         if rotation != self.signatures.new_key.is_some() {
@@ -330,8 +329,8 @@ impl Body {
                 deadline,
             } => {
                 action.check_form()?;
-                check_text(text)?;
-                let deadline = parse_timestamp("body.deadline", deadline)?;
+                check_proposal_text(text)?;
+                let deadline = parse_timestamp("body.deadline", deadline)?.unix_micros();
                 if deadline <= created {
                     return Err(FormatError::invalid(
                         "body.deadline",
@@ -373,38 +372,16 @@ impl Action {
 }
 
 /// Proposal text: not blank, bounded, printable (it is shown in terminals).
-fn check_text(text: &str) -> Result<(), FormatError> {
-    if text.trim().is_empty() {
-        return Err(FormatError::invalid("body.text", "must not be empty"));
-    }
-    if text.chars().count() > MAX_TEXT_CHARS {
-        return Err(FormatError::invalid(
-            "body.text",
-            "must be at most 4000 characters",
-        ));
-    }
-    if text
-        .chars()
-        .any(|c| c.is_control() && c != '\n' && c != '\t')
-    {
-        return Err(FormatError::invalid(
-            "body.text",
-            "must not contain control characters",
-        ));
-    }
-    Ok(())
-}
-
-/// A timestamp in TAXII form exactly (one instant, one spelling), as Unix
-/// microseconds.
-pub(crate) fn parse_timestamp(field: &'static str, text: &str) -> Result<i64, FormatError> {
-    match liaison_stix::Timestamp::parse(text) {
-        Ok(t) if t.fraction_digits() == 6 && t.to_taxii_string() == text => Ok(t.unix_micros()),
-        _ => Err(FormatError::invalid(
-            field,
-            "must be a UTC timestamp with six fractional digits (YYYY-MM-DDTHH:MM:SS.ssssssZ)",
-        )),
-    }
+fn check_proposal_text(text: &str) -> Result<(), FormatError> {
+    const FIELD: &str = "body.text";
+    check_text(FIELD, text, MAX_TEXT_CHARS).map_err(|e| {
+        // The ledger's refusal names the bound.
+        if e == FormatError::invalid(FIELD, "is too long") {
+            FormatError::invalid(FIELD, "must be at most 4000 characters")
+        } else {
+            e
+        }
+    })
 }
 
 /// An act in the making: who makes it, on what it builds, when.
