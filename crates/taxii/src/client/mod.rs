@@ -155,8 +155,7 @@ impl Client {
         collection: &str,
         filter: &Filter,
     ) -> Result<Paged<Envelope>, ClientError> {
-        let mut url = collection_url(api_root, collection, "objects/")?;
-        filter.apply(&mut url);
+        let url = filtered_url(api_root, collection, "objects/", filter)?;
         self.get_json(url, "envelope").await
     }
 
@@ -168,12 +167,7 @@ impl Client {
         object_id: &str,
         filter: &Filter,
     ) -> Result<Paged<Envelope>, ClientError> {
-        let mut url = collection_url(
-            api_root,
-            collection,
-            &format!("objects/{}/", segment(object_id)),
-        )?;
-        filter.apply(&mut url);
+        let url = filtered_url(api_root, collection, &object_path(object_id, ""), filter)?;
         self.get_json(url, "envelope").await
     }
 
@@ -185,12 +179,12 @@ impl Client {
         object_id: &str,
         filter: &Filter,
     ) -> Result<Paged<Versions>, ClientError> {
-        let mut url = collection_url(
+        let url = filtered_url(
             api_root,
             collection,
-            &format!("objects/{}/versions/", segment(object_id)),
+            &object_path(object_id, "versions/"),
+            filter,
         )?;
-        filter.apply(&mut url);
         self.get_json(url, "versions").await
     }
 
@@ -201,8 +195,7 @@ impl Client {
         collection: &str,
         filter: &Filter,
     ) -> Result<Paged<Manifest>, ClientError> {
-        let mut url = collection_url(api_root, collection, "manifest/")?;
-        filter.apply(&mut url);
+        let url = filtered_url(api_root, collection, "manifest/", filter)?;
         self.get_json(url, "manifest").await
     }
 
@@ -235,13 +228,7 @@ impl Client {
             .request(Method::POST, url.clone())
             .header(CONTENT_TYPE, TAXII_21)
             .body(body);
-        let response = request
-            .send()
-            .await
-            .map_err(|source| ClientError::Transport {
-                url: url.to_string(),
-                source,
-            })?;
+        let response = send(request, &url).await?;
         let (_, bytes) = self.read(response, StatusCode::ACCEPTED).await?;
         decode(&url, "status", &bytes)
     }
@@ -264,21 +251,8 @@ impl Client {
         object_id: &str,
         filter: &Filter,
     ) -> Result<(), ClientError> {
-        let mut url = collection_url(
-            api_root,
-            collection,
-            &format!("objects/{}/", segment(object_id)),
-        )?;
-        filter.apply(&mut url);
-        let response = self
-            .http
-            .request(Method::DELETE, url.clone())
-            .send()
-            .await
-            .map_err(|source| ClientError::Transport {
-                url: url.to_string(),
-                source,
-            })?;
+        let url = filtered_url(api_root, collection, &object_path(object_id, ""), filter)?;
+        let response = send(self.http.request(Method::DELETE, url.clone()), &url).await?;
         self.read(response, StatusCode::OK).await.map(|_| ())
     }
 
@@ -287,15 +261,7 @@ impl Client {
         url: Url,
         resource: &'static str,
     ) -> Result<Paged<T>, ClientError> {
-        let response =
-            self.http
-                .get(url.clone())
-                .send()
-                .await
-                .map_err(|source| ClientError::Transport {
-                    url: url.to_string(),
-                    source,
-                })?;
+        let response = send(self.http.get(url.clone()), &url).await?;
         let (headers, bytes) = self.read(response, StatusCode::OK).await?;
         let header = |name: &str| {
             headers
@@ -366,6 +332,20 @@ impl Client {
     }
 }
 
+/// Sends a request to `url`.
+async fn send(
+    request: reqwest::RequestBuilder,
+    url: &Url,
+) -> Result<reqwest::Response, ClientError> {
+    request
+        .send()
+        .await
+        .map_err(|source| ClientError::Transport {
+            url: url.to_string(),
+            source,
+        })
+}
+
 fn decode<T: DeserializeOwned>(
     url: &Url,
     resource: &'static str,
@@ -396,6 +376,23 @@ pub(super) fn collection_url(
         api_root,
         &format!("collections/{}/{rest}", segment(collection)),
     )
+}
+
+/// [`collection_url`] with the filter's query parameters.
+fn filtered_url(
+    api_root: &Url,
+    collection: &str,
+    rest: &str,
+    filter: &Filter,
+) -> Result<Url, ClientError> {
+    let mut url = collection_url(api_root, collection, rest)?;
+    filter.apply(&mut url);
+    Ok(url)
+}
+
+/// `objects/{object-id}/{rest}`, relative to a collection.
+pub(super) fn object_path(object_id: &str, rest: &str) -> String {
+    format!("objects/{}/{rest}", segment(object_id))
 }
 
 /// Percent-encodes a path segment (ids are URL-safe; this guards the rest).

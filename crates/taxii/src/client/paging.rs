@@ -6,7 +6,7 @@ use reqwest::Url;
 use serde::de::DeserializeOwned;
 use serde_json::value::RawValue;
 
-use super::{Client, ClientError, Filter, Paged, collection_url, segment};
+use super::{Client, ClientError, Filter, Paged, collection_url, object_path};
 use crate::resources::{Envelope, Manifest, ManifestRecord, StatusResource, Versions};
 
 impl Client {
@@ -73,11 +73,7 @@ impl Client {
         filter: &Filter,
         page_size: u64,
     ) -> Result<Vec<String>, ClientError> {
-        let url = collection_url(
-            api_root,
-            collection,
-            &format!("objects/{}/versions/", segment(object_id)),
-        )?;
+        let url = collection_url(api_root, collection, &object_path(object_id, "versions/"))?;
         self.collect_pages(url, filter, page_size, "versions", |v: Versions| {
             (v.more, v.next, v.versions)
         })
