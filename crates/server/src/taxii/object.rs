@@ -12,7 +12,7 @@ use liaison_stix::tlp::Tlp;
 use liaison_taxii::resources::{Versions, envelope_json};
 use liaison_taxii::{FilterEndpoint, Filters, Scope};
 
-use super::objects::query_page;
+use super::objects::{QueryPage, query_page};
 use super::{Visible, ok_json, taxii_response, visible_collection, with_date_added};
 use crate::auth::TaxiiUser;
 use crate::error::TaxiiError;
@@ -67,6 +67,28 @@ async fn ensure_exists(
     }
 }
 
+/// A page of the versions of `object` in collection `id` of API root
+/// `root` that `user` may read (Get an Object, Get Object Versions): 404
+/// when the collection holds no version of it (see [`ensure_exists`]).
+/// Needs `can_read`.
+async fn object_page(
+    state: &AppState,
+    user: &User,
+    root: &str,
+    id: &str,
+    object: &str,
+    endpoint: FilterEndpoint,
+    query: Option<String>,
+) -> Result<QueryPage, TaxiiError> {
+    let v = visible_collection(state, user, root, id).await?;
+    access::check_read(v.access).map_err(|d| TaxiiError::denied(d, "read objects"))?;
+    let result = query_page(state, user, &scope(&v, endpoint, object), query.as_deref()).await?;
+    if result.page.items.is_empty() {
+        ensure_exists(state, user, &v, object).await?;
+    }
+    Ok(result)
+}
+
 /// # `GET /{root}/collections/{id}/objects/{object-id}/`
 ///
 /// Get an Object: an envelope with the matching versions of one object
@@ -81,18 +103,8 @@ pub async fn get_object(
     TaxiiPath((root, id, object)): TaxiiPath<(String, String, String)>,
     RawQuery(query): RawQuery,
 ) -> Result<Response, TaxiiError> {
-    let v = visible_collection(&state, &user, &root, &id).await?;
-    access::check_read(v.access).map_err(|d| TaxiiError::denied(d, "read objects"))?;
-    let result = query_page(
-        &state,
-        &user,
-        &scope(&v, FilterEndpoint::Object, &object),
-        query.as_deref(),
-    )
-    .await?;
-    if result.page.items.is_empty() {
-        ensure_exists(&state, &user, &v, &object).await?;
-    }
+    let endpoint = FilterEndpoint::Object;
+    let result = object_page(&state, &user, &root, &id, &object, endpoint, query).await?;
     let objects = result.page.items.iter().map(|o| o.json.as_str());
     let body = envelope_json(result.page.more, result.next.as_deref(), objects);
     Ok(with_date_added(
@@ -149,18 +161,8 @@ pub async fn versions(
     TaxiiPath((root, id, object)): TaxiiPath<(String, String, String)>,
     RawQuery(query): RawQuery,
 ) -> Result<Response, TaxiiError> {
-    let v = visible_collection(&state, &user, &root, &id).await?;
-    access::check_read(v.access).map_err(|d| TaxiiError::denied(d, "read objects"))?;
-    let result = query_page(
-        &state,
-        &user,
-        &scope(&v, FilterEndpoint::Versions, &object),
-        query.as_deref(),
-    )
-    .await?;
-    if result.page.items.is_empty() {
-        ensure_exists(&state, &user, &v, &object).await?;
-    }
+    let endpoint = FilterEndpoint::Versions;
+    let result = object_page(&state, &user, &root, &id, &object, endpoint, query).await?;
     let versions = Versions {
         more: result.page.more,
         next: result.next.clone(),
