@@ -62,7 +62,7 @@ impl FromRequestParts<AppState> for LocalUser {
     }
 }
 
-fn ok(value: &Json) -> Response {
+pub(super) fn ok(value: &Json) -> Response {
     (
         StatusCode::OK,
         [(axum::http::header::CONTENT_TYPE, "application/json")],
@@ -71,10 +71,22 @@ fn ok(value: &Json) -> Response {
         .into_response()
 }
 
-fn federated(state: &AppState) -> Result<&std::sync::Arc<Federation>, AdminError> {
+/// The federation, or 404.
+pub(super) fn federated(state: &AppState) -> Result<&std::sync::Arc<Federation>, AdminError> {
     state.federation.as_ref().ok_or_else(|| {
         AdminError::not_found("this node is not a member of a commonwealth (no agreement adopted)")
     })
+}
+
+/// A value of a request's field (a reaction kind, a clearance, a vote's
+/// choice), or 400 with why it is not one.
+pub(super) fn parse_field<T>(text: &str) -> Result<T, AdminError>
+where
+    T: std::str::FromStr,
+    T::Err: std::fmt::Display,
+{
+    text.parse()
+        .map_err(|e: T::Err| AdminError::bad_request(e.to_string()))
 }
 
 fn forbidden(message: impl Into<String>) -> AdminError {
@@ -325,12 +337,7 @@ pub async fn react(
     let federation = federated(&state)?;
     check_received_access(&state, &user, &id).await?;
     let body: ReactBody = admin_json(&headers, body, state.settings.max_admin_body).await?;
-    let kind: ReactionKind =
-        body.kind
-            .parse()
-            .map_err(|e: liaison_core::federation::FormatError| {
-                AdminError::bad_request(e.to_string())
-            })?;
+    let kind: ReactionKind = parse_field(&body.kind)?;
     let audience = match &body.to {
         None => None,
         Some(to) => {
@@ -404,12 +411,7 @@ pub async fn set_clearance(
     body: Body,
 ) -> Result<Response, AdminError> {
     let body: ClearanceBody = admin_json(&headers, body, state.settings.max_admin_body).await?;
-    let clearance: Clearance =
-        body.clearance
-            .parse()
-            .map_err(|e: liaison_core::federation::FormatError| {
-                AdminError::bad_request(e.to_string())
-            })?;
+    let clearance: Clearance = parse_field(&body.clearance)?;
     let mut user = state
         .store
         .user(&name)

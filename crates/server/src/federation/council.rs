@@ -25,7 +25,7 @@ use axum::Router;
 use axum::body::Body;
 use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode};
-use axum::response::{IntoResponse, Response};
+use axum::response::Response;
 use axum::routing::{get, post};
 use serde::Deserialize;
 use serde_json::{Value as Json, json};
@@ -39,7 +39,7 @@ use liaison_core::ledger::{Action, Choice};
 use liaison_core::users::Role;
 
 use super::Federation;
-use super::admin::LocalUser;
+use super::admin::{LocalUser, federated, ok, parse_field};
 use crate::auth::AdminUser;
 use crate::error::AdminError;
 use crate::extract::{AdminPath, admin_json};
@@ -58,20 +58,9 @@ pub fn router() -> Router<AppState> {
         .route("/resend", post(resend))
 }
 
-fn ok(value: &Json) -> Response {
-    (
-        StatusCode::OK,
-        [(axum::http::header::CONTENT_TYPE, "application/json")],
-        value.to_string(),
-    )
-        .into_response()
-}
-
 /// The federation and its ledger, or 404.
 fn council_of(state: &AppState) -> Result<(&Arc<Federation>, &Arc<LedgerMembership>), AdminError> {
-    let federation = state.federation.as_ref().ok_or_else(|| {
-        AdminError::not_found("this node is not a member of a commonwealth (no agreement adopted)")
-    })?;
+    let federation = federated(state)?;
     let council = federation
         .council()
         .ok_or_else(|| AdminError::not_found("this node keeps no ledger of the council"))?;
@@ -116,6 +105,24 @@ fn committed_view(committed: &Committed) -> Json {
         "sent_to": committed.recipients,
         "messages": committed.enqueued.len(),
     })
+}
+
+/// [`committed_view`] with `"proposal"`: the report of the proposal
+/// `proposal` (its hash) as it stands after the act.
+fn proposal_view(
+    council: &LedgerMembership,
+    committed: &Committed,
+    proposal: &str,
+    now: i64,
+) -> Json {
+    let report = council.with_ledger(|l| {
+        report::proposals_report(l, now)
+            .into_iter()
+            .find(|p| p.proposal == proposal)
+    });
+    let mut view = committed_view(committed);
+    view["proposal"] = json!(report);
+    view
 }
 
 /// # `GET /admin/v1/council/proposals`
@@ -173,12 +180,7 @@ fn action_of(body: &ProposeBody, council: &LedgerMembership) -> Result<Action, A
         "amend" => {
             let current = council.with_ledger(|l| l.membership().rules());
             let admission: Admission = match &body.admission {
-                Some(text) => {
-                    text.parse()
-                        .map_err(|e: liaison_core::federation::AgreementError| {
-                            AdminError::bad_request(e.to_string())
-                        })?
-                }
+                Some(text) => parse_field(text)?,
                 None => current.admission,
             };
             Action::Amend {
@@ -230,14 +232,12 @@ pub async fn propose(
     .map_err(council_error)?;
     federation.wake(&committed.enqueued);
     tracing::info!(admin = %admin.name, proposal = %committed.hash, "proposal made");
-    let proposal = council.with_ledger(|l| {
-        report::proposals_report(l, now)
-            .into_iter()
-            .find(|p| p.proposal == committed.hash.to_hex())
-    });
-    let mut view = committed_view(&committed);
-    view["proposal"] = json!(proposal);
-    Ok(ok(&view))
+    Ok(ok(&proposal_view(
+        council,
+        &committed,
+        &committed.hash.to_hex(),
+        now,
+    )))
 }
 
 #[derive(Deserialize)]
@@ -260,12 +260,7 @@ pub async fn vote(
 ) -> Result<Response, AdminError> {
     let (federation, council) = council_of(&state)?;
     let body: VoteBody = admin_json(&headers, body, state.settings.max_admin_body).await?;
-    let choice: Choice =
-        body.choice
-            .parse()
-            .map_err(|e: liaison_core::federation::FormatError| {
-                AdminError::bad_request(e.to_string())
-            })?;
+    let choice: Choice = parse_field(&body.choice)?;
     let now = state.clock.now_micros();
     let node = federation.node();
     let committed = council::vote(state.store.as_ref(), &node, council, &id, choice, now)
@@ -277,14 +272,7 @@ pub async fn vote(
         liaison_core::ledger::Body::Vote { proposal, .. } => proposal.to_hex(),
         _ => String::new(),
     };
-    let proposal = council.with_ledger(|l| {
-        report::proposals_report(l, now)
-            .into_iter()
-            .find(|p| p.proposal == target)
-    });
-    let mut view = committed_view(&committed);
-    view["proposal"] = json!(proposal);
-    Ok(ok(&view))
+    Ok(ok(&proposal_view(council, &committed, &target, now)))
 }
 
 /// # `POST /admin/v1/member/withdraw`
