@@ -15,7 +15,7 @@ use super::provenance::check_object_fields;
 use super::receipt::{check_parties, check_uuid};
 use super::record::{
     Author, Incoming, RecordError, Signed, check_envelope, check_signature, format_error,
-    parse_record, seal,
+    parse_record, seal, signed_record,
 };
 
 /// The `type` of an acceptance.
@@ -43,16 +43,7 @@ pub struct Acceptance {
     pub signature: Signature,
 }
 
-impl Signed for Acceptance {
-    const TYPE: &'static str = ACCEPTANCE_TYPE;
-    const KIND: &'static str = "acceptance";
-    fn signature_mut(&mut self) -> &mut Signature {
-        &mut self.signature
-    }
-    fn signature(&self) -> &Signature {
-        &self.signature
-    }
-}
+signed_record!(Acceptance, ACCEPTANCE_TYPE, "acceptance");
 
 impl Acceptance {
     /// Signs the acceptance of an object version received from `origin`,

@@ -33,7 +33,8 @@ use super::format::{
 };
 use super::keys::{PublicKey, Signature};
 use super::record::{
-    Author, Incoming, RecordError, Signed, check_envelope, format_error, parse_record,
+    Author, Incoming, RecordError, Signed, check_audience, check_envelope, format_error,
+    object_mismatch, parse_record, signed_record,
 };
 use super::sharing::{Audience, object_digest, object_tlp, object_version, tlp_field};
 
@@ -67,17 +68,12 @@ pub struct Provenance {
     pub signature: Signature,
 }
 
-impl Signed for Provenance {
-    const TYPE: &'static str = PROVENANCE_TYPE;
-    const KIND: &'static str = "provenance";
-    const VERSION: u32 = BATCH_FORMAT_VERSION;
-    fn signature_mut(&mut self) -> &mut Signature {
-        &mut self.signature
-    }
-    fn signature(&self) -> &Signature {
-        &self.signature
-    }
-}
+signed_record!(
+    Provenance,
+    PROVENANCE_TYPE,
+    "provenance",
+    version = BATCH_FORMAT_VERSION
+);
 
 /// What the originator states about one object version: a leaf of a
 /// provenance batch. Members in sorted order (the leaf hashes their
@@ -244,24 +240,18 @@ impl Provenance {
             &self.shared_at,
             incoming,
         )?;
-        if !self.audience.includes(incoming.self_name) {
-            return Err(RecordError::NotAddressedToSelf { kind: Self::KIND });
-        }
-        let mismatch = |field| RecordError::ObjectMismatch {
-            kind: Self::KIND,
-            field,
-        };
+        check_audience::<Self>(&self.audience, incoming)?;
         if object.get("id").and_then(Value::as_str) != Some(self.object_id.as_str()) {
-            return Err(mismatch("object_id"));
+            return Err(object_mismatch::<Self>("object_id"));
         }
         if object_version(object) != self.object_version {
-            return Err(mismatch("object_version"));
+            return Err(object_mismatch::<Self>("object_version"));
         }
         if object_digest(object).ok().as_deref() != Some(self.digest.as_str()) {
-            return Err(mismatch("digest"));
+            return Err(object_mismatch::<Self>("digest"));
         }
         if object_tlp(object) != self.tlp {
-            return Err(mismatch("tlp"));
+            return Err(object_mismatch::<Self>("tlp"));
         }
         self.seal()
     }

@@ -40,8 +40,8 @@ use super::keys::{PublicKey, Signature};
 use super::provenance::check_object_fields;
 use super::receipt::{check_parties, check_uuid};
 use super::record::{
-    Author, Incoming, RecordError, Signed, check_envelope, check_signature, format_error,
-    parse_record, seal,
+    Author, Incoming, RecordError, Signed, check_audience, check_envelope, check_signature,
+    format_error, object_mismatch, parse_record, seal, signed_record,
 };
 use super::sharing::{Audience, object_digest, object_version};
 
@@ -167,16 +167,7 @@ pub struct Reaction {
     pub signature: Signature,
 }
 
-impl Signed for Reaction {
-    const TYPE: &'static str = REACTION_TYPE;
-    const KIND: &'static str = "reaction";
-    fn signature_mut(&mut self) -> &mut Signature {
-        &mut self.signature
-    }
-    fn signature(&self) -> &Signature {
-        &self.signature
-    }
-}
+signed_record!(Reaction, REACTION_TYPE, "reaction");
 
 impl Reaction {
     /// Signs a reaction to `object` (received from `origin`) and builds
@@ -252,18 +243,12 @@ impl Reaction {
             &self.reacted_at,
             incoming,
         )?;
-        if !self.audience.includes(incoming.self_name) {
-            return Err(RecordError::NotAddressedToSelf { kind: Self::KIND });
-        }
-        let mismatch = |field| RecordError::ObjectMismatch {
-            kind: Self::KIND,
-            field,
-        };
+        check_audience::<Self>(&self.audience, incoming)?;
         if stix.get("id").and_then(Value::as_str) != Some(self.stix_id.as_str()) {
-            return Err(mismatch("stix_id"));
+            return Err(object_mismatch::<Self>("stix_id"));
         }
         if object_digest(stix).ok().as_deref() != Some(self.stix_digest.as_str()) {
-            return Err(mismatch("stix_digest"));
+            return Err(object_mismatch::<Self>("stix_digest"));
         }
         check_signature(self, &self.member, incoming.sender_key)
     }

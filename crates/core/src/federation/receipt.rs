@@ -44,6 +44,7 @@ use super::keys::{PublicKey, Signature};
 use super::provenance::check_object_ref;
 use super::record::{
     Author, Incoming, RecordError, Signed, check_envelope, format_error, parse_record,
+    signed_record,
 };
 use super::sharing::{object_digest, object_version};
 
@@ -233,17 +234,12 @@ pub struct ReceiptBatch {
     pub signature: Signature,
 }
 
-impl Signed for ReceiptBatch {
-    const TYPE: &'static str = RECEIPT_BATCH_TYPE;
-    const KIND: &'static str = "receipt batch";
-    const VERSION: u32 = BATCH_FORMAT_VERSION;
-    fn signature_mut(&mut self) -> &mut Signature {
-        &mut self.signature
-    }
-    fn signature(&self) -> &Signature {
-        &self.signature
-    }
-}
+signed_record!(
+    ReceiptBatch,
+    RECEIPT_BATCH_TYPE,
+    "receipt batch",
+    version = BATCH_FORMAT_VERSION
+);
 
 impl ReceiptBatch {
     /// Signs, once, the receipts of `entries` (at least one), messages
@@ -406,17 +402,12 @@ pub struct Receipt {
     pub signature: Signature,
 }
 
-impl Signed for Receipt {
-    const TYPE: &'static str = RECEIPT_TYPE;
-    const KIND: &'static str = "receipt";
-    const VERSION: u32 = BATCH_FORMAT_VERSION;
-    fn signature_mut(&mut self) -> &mut Signature {
-        &mut self.signature
-    }
-    fn signature(&self) -> &Signature {
-        &self.signature
-    }
-}
+signed_record!(
+    Receipt,
+    RECEIPT_TYPE,
+    "receipt",
+    version = BATCH_FORMAT_VERSION
+);
 
 impl Receipt {
     /// Signs the receipt of one message (a batch of one): see

@@ -29,7 +29,7 @@ use super::format::{
     signing_bytes,
 };
 use super::keys::{PublicKey, Signature, SigningKey};
-use super::sharing::AudienceError;
+use super::sharing::{Audience, AudienceError};
 
 /// This node, as the author of the records it signs.
 #[derive(Debug, Clone, Copy)]
@@ -109,6 +109,26 @@ pub(crate) trait Signed: Serialize + DeserializeOwned {
     fn signature(&self) -> &Signature;
 }
 
+/// Implements [`Signed`] for a record whose signature is its `signature`
+/// field: `signed_record!(Receipt, RECEIPT_TYPE, "receipt", version = BATCH_FORMAT_VERSION)`
+/// (the version defaults to [`FORMAT_VERSION`]).
+macro_rules! signed_record {
+    ($record:ty, $type:expr, $kind:literal $(, version = $version:expr)?) => {
+        impl $crate::federation::record::Signed for $record {
+            const TYPE: &'static str = $type;
+            const KIND: &'static str = $kind;
+            $(const VERSION: u32 = $version;)?
+            fn signature_mut(&mut self) -> &mut $crate::federation::keys::Signature {
+                &mut self.signature
+            }
+            fn signature(&self) -> &$crate::federation::keys::Signature {
+                &self.signature
+            }
+        }
+    };
+}
+pub(crate) use signed_record;
+
 pub(crate) fn format_error<R: Signed>(source: FormatError) -> RecordError {
     RecordError::Format {
         kind: R::KIND,
@@ -167,6 +187,26 @@ pub(crate) fn check_signature<R: Signed>(
             kind: R::KIND,
             signer: signer.to_owned(),
         })
+}
+
+/// Law 4 for a record with an audience.
+pub(crate) fn check_audience<R: Signed>(
+    audience: &Audience,
+    incoming: &Incoming<'_>,
+) -> Result<(), RecordError> {
+    if audience.includes(incoming.self_name) {
+        Ok(())
+    } else {
+        Err(RecordError::NotAddressedToSelf { kind: R::KIND })
+    }
+}
+
+/// Law 6 broken: the record's `field` does not match its STIX object.
+pub(crate) fn object_mismatch<R: Signed>(field: &'static str) -> RecordError {
+    RecordError::ObjectMismatch {
+        kind: R::KIND,
+        field,
+    }
 }
 
 /// Laws 2, 3 and 5 (the caller checks the form first and the addressee,
