@@ -33,8 +33,8 @@ use super::format::{
 };
 use super::keys::{PublicKey, Signature};
 use super::record::{
-    Author, Incoming, RecordError, Signed, check_audience, check_envelope, format_error,
-    object_mismatch, parse_record, signed_record,
+    Author, Incoming, RecordError, Signed, check_audience, check_audience_form, check_envelope,
+    format_error, object_mismatch, parse_record, signed_record,
 };
 use super::sharing::{Audience, object_digest, object_tlp, object_version, tlp_field};
 
@@ -300,18 +300,7 @@ impl Provenance {
                 "must be 64 lowercase hexadecimal digits",
             )));
         }
-        self.audience
-            .check_form()
-            .map_err(|source| RecordError::Audience {
-                kind: Self::KIND,
-                source,
-            })?;
-        if matches!(&self.audience, Audience::Members(names) if names.contains(&self.origin)) {
-            return Err(f(FormatError::invalid(
-                "audience",
-                "must not include the origin",
-            )));
-        }
+        check_audience_form::<Self>(&self.audience, &self.origin, "must not include the origin")?;
         parse_timestamp("shared_at", &self.shared_at).map_err(f)?;
         Ok(())
     }

@@ -40,8 +40,8 @@ use super::keys::{PublicKey, Signature};
 use super::provenance::check_object_fields;
 use super::receipt::{check_parties, check_uuid};
 use super::record::{
-    Author, Incoming, RecordError, Signed, check_audience, check_envelope, check_signature,
-    format_error, object_mismatch, parse_record, seal, signed_record,
+    Author, Incoming, RecordError, check_audience, check_audience_form, check_envelope,
+    check_signature, format_error, object_mismatch, parse_record, seal, signed_record,
 };
 use super::sharing::{Audience, object_digest, object_version};
 
@@ -264,18 +264,11 @@ impl Reaction {
             check_text("note", note, MAX_NOTE_CHARS).map_err(f)?;
         }
         self.check_sighting_fields().map_err(f)?;
-        self.audience
-            .check_form()
-            .map_err(|source| RecordError::Audience {
-                kind: Self::KIND,
-                source,
-            })?;
-        if matches!(&self.audience, Audience::Members(names) if names.contains(&self.member)) {
-            return Err(f(FormatError::invalid(
-                "audience",
-                "must not include the reacting member",
-            )));
-        }
+        check_audience_form::<Self>(
+            &self.audience,
+            &self.member,
+            "must not include the reacting member",
+        )?;
         if liaison_stix::Identifier::parse(&self.stix_id).is_err() {
             return Err(f(FormatError::invalid(
                 "stix_id",

@@ -201,6 +201,25 @@ pub(crate) fn check_audience<R: Signed>(
     }
 }
 
+/// An audience's form, and that it does not name the record's `signer`
+/// (`rule` says so in the refusal).
+pub(crate) fn check_audience_form<R: Signed>(
+    audience: &Audience,
+    signer: &str,
+    rule: &'static str,
+) -> Result<(), RecordError> {
+    audience
+        .check_form()
+        .map_err(|source| RecordError::Audience {
+            kind: R::KIND,
+            source,
+        })?;
+    if matches!(audience, Audience::Members(names) if names.iter().any(|n| n == signer)) {
+        return Err(format_error::<R>(FormatError::invalid("audience", rule)));
+    }
+    Ok(())
+}
+
 /// Law 6 broken: the record's `field` does not match its STIX object.
 pub(crate) fn object_mismatch<R: Signed>(field: &'static str) -> RecordError {
     RecordError::ObjectMismatch {
