@@ -38,4 +38,4 @@ pub use sqlite::SqliteStore;
 
 /// The schema version this build of Liaison writes and understands, the
 /// same for both back ends (their migrations are numbered alike).
-pub const SCHEMA_VERSION: i64 = 2;
+pub const SCHEMA_VERSION: i64 = 3;

@@ -95,18 +95,30 @@ async fn insert<C: GenericClient>(
         .collect();
     let stmt = tx
         .prepare_cached(
-            "INSERT INTO outbox (peer, seq, id, kind, payload, object_id, version_key, created_at)
-             SELECT $1::text, m.*, $8::int8 FROM UNNEST($2::int8[], $3::text[], $4::text[], $5::text[], $6::text[], $7::int8[]) AS m",
+            "INSERT INTO outbox (peer, seq, id, kind, object_id, version_key, created_at)
+             SELECT $1::text, m.*, $7::int8 FROM UNNEST($2::int8[], $3::text[], $4::text[], $5::text[], $6::int8[]) AS m",
         )
         .await
         .map_err(error)?;
-    let params: [&(dyn ToSql + Sync); 8] =
-        [&peer, &seqs, &ids, &kinds, &payloads, &objects, &keys, &now];
+    let params: [&(dyn ToSql + Sync); 7] = [&peer, &seqs, &ids, &kinds, &objects, &keys, &now];
     tx.execute(&stmt, &params).await.map_err(error)?;
+    let stmt = tx
+        .prepare_cached(
+            "INSERT INTO outbox_payloads (peer, seq, payload)
+             SELECT $1::text, m.* FROM UNNEST($2::int8[], $3::text[]) AS m",
+        )
+        .await
+        .map_err(error)?;
+    tx.execute(&stmt, &[&peer, &seqs, &payloads])
+        .await
+        .map_err(error)?;
     Ok(())
 }
 
-const OUTBOX_SELECT: &str = "SELECT peer, seq, id, kind, payload, object_id, version_key, created_at, delivered_at FROM outbox";
+/// Messages with their payloads. The payload lives in its own table so that
+/// marking a message delivered writes a short row version, not the message.
+const OUTBOX_SELECT: &str = "SELECT o.peer, o.seq, o.id, o.kind, p.payload, o.object_id, o.version_key, o.created_at, o.delivered_at
+     FROM outbox o JOIN outbox_payloads p ON p.peer = o.peer AND p.seq = o.seq";
 
 fn to_row(row: &Row) -> Result<OutboxRow, StoreError> {
     Ok(OutboxRow {
@@ -143,7 +155,9 @@ pub(super) async fn pending(
 ) -> Result<Vec<OutboxRow>, StoreError> {
     select(
         client,
-        &format!("{OUTBOX_SELECT} WHERE peer = $1 AND delivered_at IS NULL ORDER BY seq LIMIT $2"),
+        &format!(
+            "{OUTBOX_SELECT} WHERE o.peer = $1 AND o.delivered_at IS NULL ORDER BY o.seq LIMIT $2"
+        ),
         &[&peer, &row_limit(limit)],
     )
     .await
@@ -157,7 +171,7 @@ pub(super) async fn after(
 ) -> Result<Vec<OutboxRow>, StoreError> {
     select(
         client,
-        &format!("{OUTBOX_SELECT} WHERE peer = $1 AND seq > $2 ORDER BY seq LIMIT $3"),
+        &format!("{OUTBOX_SELECT} WHERE o.peer = $1 AND o.seq > $2 ORDER BY o.seq LIMIT $3"),
         &[&peer, &position(after), &row_limit(limit)],
     )
     .await
@@ -169,7 +183,7 @@ pub(super) async fn of_object(
 ) -> Result<Vec<OutboxRow>, StoreError> {
     select(
         client,
-        &format!("{OUTBOX_SELECT} WHERE object_id = $1 ORDER BY peer, seq"),
+        &format!("{OUTBOX_SELECT} WHERE o.object_id = $1 ORDER BY o.peer, o.seq"),
         &[&object_id],
     )
     .await

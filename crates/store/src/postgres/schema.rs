@@ -28,6 +28,10 @@ const MIGRATIONS: &[Migration] = &[
         version: 2,
         sql: V2,
     },
+    Migration {
+        version: 3,
+        sql: V3,
+    },
 ];
 
 /// Version 1: the same tables as SQLite's version 1. Names and ids use the
@@ -181,6 +185,19 @@ CREATE TABLE pull_positions (
     peer TEXT COLLATE "C" PRIMARY KEY,
     up_to BIGINT NOT NULL
 );
+"#;
+
+/// Version 3: outbox payloads in their own table, as on SQLite: marking a
+/// message delivered then writes a short row version, not the message.
+const V3: &str = r#"
+CREATE TABLE outbox_payloads (
+    peer TEXT COLLATE "C" NOT NULL,
+    seq BIGINT NOT NULL,
+    payload TEXT NOT NULL,
+    PRIMARY KEY (peer, seq)
+);
+INSERT INTO outbox_payloads (peer, seq, payload) SELECT peer, seq, payload FROM outbox;
+ALTER TABLE outbox DROP COLUMN payload;
 "#;
 
 /// Brings the schema to [`SCHEMA_VERSION`].

@@ -8,6 +8,7 @@
 //! node and a CLI command) open the same file: the mutex only saves
 //! connections of one process from queueing on the file lock.
 
+mod checkpoint;
 mod exchange;
 mod meta;
 mod objects;
@@ -38,6 +39,7 @@ pub struct SqliteStore {
     path: PathBuf,
     writer: Arc<Mutex<Connection>>,
     readers: Arc<Readers>,
+    checkpointer: Arc<checkpoint::Checkpointer>,
     clock: Arc<dyn Clock>,
 }
 
@@ -65,7 +67,7 @@ impl Readers {
         match idle {
             Some(conn) => Ok(conn),
             None => {
-                let conn = schema::connect(&self.path).map_err(error)?;
+                let conn = schema::connect(&self.path, schema::Cache::Reader).map_err(error)?;
                 // Readers never write; make a slip fail loudly instead.
                 conn.pragma_update(None, "query_only", true)
                     .map_err(error)?;
@@ -96,6 +98,7 @@ impl SqliteStore {
         Ok(SqliteStore {
             path: path.to_path_buf(),
             writer: Arc::new(Mutex::new(writer)),
+            checkpointer: Arc::new(checkpoint::Checkpointer::start(path.to_path_buf())),
             readers: Arc::new(Readers {
                 path: path.to_path_buf(),
                 idle: Mutex::new(Vec::new()),
@@ -117,11 +120,15 @@ impl SqliteStore {
     {
         let writer = Arc::clone(&self.writer);
         let clock = Arc::clone(&self.clock);
+        let checkpointer = Arc::clone(&self.checkpointer);
         tokio::task::spawn_blocking(move || {
             // A panic while holding the lock leaves no half-done transaction
             // behind (rusqlite rolls back on drop), so the connection is usable.
             let mut conn = writer.lock().unwrap_or_else(PoisonError::into_inner);
-            work(&mut conn, clock.as_ref())
+            let result = work(&mut conn, clock.as_ref());
+            drop(conn);
+            checkpointer.committed();
+            result
         })
         .await
         .map_err(|e| StoreError::Unavailable(format!("storage task failed: {e}")))?

@@ -30,9 +30,12 @@ pub(super) fn enqueue(
     // skipped by the conflict, and then takes no sequence number.
     let mut insert = tx
         .prepare_cached(
-            "INSERT INTO outbox (peer, seq, id, kind, payload, object_id, version_key, created_at)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8) ON CONFLICT (peer, id) DO NOTHING",
+            "INSERT INTO outbox (peer, seq, id, kind, object_id, version_key, created_at)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7) ON CONFLICT (peer, id) DO NOTHING",
         )
+        .map_err(error)?;
+    let mut insert_payload = tx
+        .prepare_cached("INSERT INTO outbox_payloads (peer, seq, payload) VALUES (?1, ?2, ?3)")
         .map_err(error)?;
     let mut advance = tx
         .prepare_cached(
@@ -61,7 +64,6 @@ pub(super) fn enqueue(
                     seq,
                     m.id,
                     m.kind.as_str(),
-                    m.payload,
                     object_id,
                     version_key,
                     now
@@ -70,6 +72,9 @@ pub(super) fn enqueue(
             if inserted == 0 {
                 continue;
             }
+            insert_payload
+                .execute(params![peer, seq, m.payload])
+                .map_err(error)?;
             last = seq;
             enqueued.push((index, peer.to_owned(), to_u64(last, "outbox seq")?));
         }
@@ -80,7 +85,10 @@ pub(super) fn enqueue(
     Ok(enqueued)
 }
 
-const OUTBOX_SELECT: &str = "SELECT peer, seq, id, kind, payload, object_id, version_key, created_at, delivered_at FROM outbox";
+/// Messages with their payloads. The payload lives in its own table so that
+/// marking a message delivered rewrites a short row, not the message.
+const OUTBOX_SELECT: &str = "SELECT o.peer, o.seq, o.id, o.kind, p.payload, o.object_id, o.version_key, o.created_at, o.delivered_at
+     FROM outbox o JOIN outbox_payloads p ON p.peer = o.peer AND p.seq = o.seq";
 
 type Columns = (
     (String, i64, String, String, String),
@@ -126,7 +134,9 @@ pub(super) fn pending(
 ) -> Result<Vec<OutboxRow>, StoreError> {
     select(
         conn,
-        &format!("{OUTBOX_SELECT} WHERE peer = ?1 AND delivered_at IS NULL ORDER BY seq LIMIT ?2"),
+        &format!(
+            "{OUTBOX_SELECT} WHERE o.peer = ?1 AND o.delivered_at IS NULL ORDER BY o.seq LIMIT ?2"
+        ),
         (peer, row_limit(limit)),
     )
 }
@@ -139,7 +149,7 @@ pub(super) fn after(
 ) -> Result<Vec<OutboxRow>, StoreError> {
     select(
         conn,
-        &format!("{OUTBOX_SELECT} WHERE peer = ?1 AND seq > ?2 ORDER BY seq LIMIT ?3"),
+        &format!("{OUTBOX_SELECT} WHERE o.peer = ?1 AND o.seq > ?2 ORDER BY o.seq LIMIT ?3"),
         (peer, position(after), row_limit(limit)),
     )
 }
@@ -147,7 +157,7 @@ pub(super) fn after(
 pub(super) fn of_object(conn: &Connection, object_id: &str) -> Result<Vec<OutboxRow>, StoreError> {
     select(
         conn,
-        &format!("{OUTBOX_SELECT} WHERE object_id = ?1 ORDER BY peer, seq"),
+        &format!("{OUTBOX_SELECT} WHERE o.object_id = ?1 ORDER BY o.peer, o.seq"),
         [object_id],
     )
 }

@@ -10,6 +10,7 @@ use std::time::Duration;
 
 use rusqlite::{Connection, OpenFlags, OptionalExtension, TransactionBehavior};
 
+use super::checkpoint;
 use crate::SCHEMA_VERSION;
 use crate::open::OpenError;
 
@@ -17,8 +18,18 @@ use crate::open::OpenError;
 /// before giving up with "busy".
 const BUSY_TIMEOUT: Duration = Duration::from_secs(10);
 
-/// Page cache per connection, in KiB (negative `cache_size` means KiB).
-const CACHE_KIB: i64 = 64 * 1024;
+/// Page cache of each kind of connection, in KiB. The writer's cache is
+/// kept across transactions and holds the indexes every insert walks. A
+/// reader's cache is dropped whenever another connection commits (WAL mode
+/// revalidates by discarding it), so a large one only costs memory under
+/// writes; it still holds a page of results being read. The checkpoint
+/// connection copies pages without caching them.
+#[derive(Debug, Clone, Copy)]
+pub(super) enum Cache {
+    Writer = 32 * 1024,
+    Reader = 8 * 1024,
+    Checkpoint = 1024,
+}
 
 /// Prepared statements kept per connection; query shapes are few.
 const STATEMENT_CACHE: usize = 64;
@@ -37,6 +48,10 @@ const MIGRATIONS: &[Migration] = &[
     Migration {
         version: 2,
         sql: V2,
+    },
+    Migration {
+        version: 3,
+        sql: V3,
     },
 ];
 
@@ -206,9 +221,23 @@ CREATE TABLE pull_positions (
 );
 ";
 
+/// Version 3: outbox payloads in their own table, so that marking a message
+/// delivered (an update of its row) rewrites a short row instead of the
+/// whole message.
+const V3: &str = "
+CREATE TABLE outbox_payloads (
+    peer TEXT NOT NULL,
+    seq INTEGER NOT NULL,
+    payload TEXT NOT NULL,
+    PRIMARY KEY (peer, seq)
+);
+INSERT INTO outbox_payloads (peer, seq, payload) SELECT peer, seq, payload FROM outbox;
+ALTER TABLE outbox DROP COLUMN payload;
+";
+
 /// Opens one connection with the settings every connection needs (these
 /// pragmas are per connection, not stored in the file).
-pub(super) fn connect(path: &Path) -> rusqlite::Result<Connection> {
+pub(super) fn connect(path: &Path, cache: Cache) -> rusqlite::Result<Connection> {
     let flags = OpenFlags::SQLITE_OPEN_READ_WRITE
         | OpenFlags::SQLITE_OPEN_CREATE
         | OpenFlags::SQLITE_OPEN_NO_MUTEX;
@@ -217,7 +246,8 @@ pub(super) fn connect(path: &Path) -> rusqlite::Result<Connection> {
     // An acknowledged write must survive a power cut: fsync the WAL on commit.
     conn.pragma_update(None, "synchronous", "FULL")?;
     conn.pragma_update(None, "foreign_keys", true)?;
-    conn.pragma_update(None, "cache_size", -CACHE_KIB)?;
+    // Negative: the size in KiB rather than in pages.
+    conn.pragma_update(None, "cache_size", -(cache as i64))?;
     conn.set_prepared_statement_cache_capacity(STATEMENT_CACHE);
     Ok(conn)
 }
@@ -230,7 +260,7 @@ pub(super) fn open_writer(path: &Path, now: i64) -> Result<Connection, OpenError
         reason,
     };
     check_path(path).map_err(fail)?;
-    let mut conn = connect(path).map_err(|e| fail(e.to_string()))?;
+    let mut conn = connect(path, Cache::Writer).map_err(|e| fail(e.to_string()))?;
     let mode: String = conn
         .pragma_update_and_check(None, "journal_mode", "WAL", |row| row.get(0))
         .map_err(|e| fail(e.to_string()))?;
@@ -239,6 +269,10 @@ pub(super) fn open_writer(path: &Path, now: i64) -> Result<Connection, OpenError
             "the file system refused write-ahead logging (journal mode is {mode})"
         )));
     }
+    // Checkpoints run on their own thread (see `checkpoint`); the writer's
+    // automatic one is only a backstop.
+    conn.pragma_update(None, "wal_autocheckpoint", checkpoint::BACKSTOP_PAGES)
+        .map_err(|e| fail(e.to_string()))?;
     migrate(&mut conn, path, now)?;
     Ok(conn)
 }

@@ -135,3 +135,53 @@ pub async fn version_1_databases_keep_their_data(backend: Arc<dyn Backend>) {
         (1..=SCHEMA_VERSION).collect::<Vec<_>>()
     );
 }
+
+/// Turns the outbox back into its version 2 layout (the payload a column of
+/// `outbox`), keeping its messages (the same SQL on both engines).
+const OUTBOX_AS_VERSION_2: &str = "
+ALTER TABLE outbox ADD COLUMN payload TEXT NOT NULL DEFAULT '';
+UPDATE outbox SET payload = (SELECT p.payload FROM outbox_payloads p WHERE p.peer = outbox.peer AND p.seq = outbox.seq);
+DROP TABLE outbox_payloads;
+DELETE FROM schema_version WHERE version = 3;";
+
+pub async fn version_2_outboxes_keep_their_messages(backend: Arc<dyn Backend>) {
+    let clock = Arc::new(ManualClock::new(START));
+    let store = open(backend.as_ref(), Arc::clone(&clock)).await;
+    let c = collection(store.as_ref(), Some("to-all")).await;
+    let objects = [indicator(1, 0), indicator(2, 0)];
+    store
+        .share(share_batch(&c, &objects, &["cert-b", "cert-c"]))
+        .await
+        .unwrap();
+    store
+        .mark_delivered("cert-b", &[1], Vec::new(), START + 5)
+        .await
+        .unwrap();
+    let before_b = store.outbox_after("cert-b", 0, 10).await.unwrap();
+    let before_c = store.outbox_after("cert-c", 0, 10).await.unwrap();
+    drop(store);
+    backend.execute(OUTBOX_AS_VERSION_2).await;
+    assert_eq!(backend.schema_versions().await, vec![1, 2]);
+
+    let store = open(backend.as_ref(), clock).await;
+    let s = store.as_ref();
+    assert_eq!(
+        backend.schema_versions().await,
+        (1..=SCHEMA_VERSION).collect::<Vec<_>>()
+    );
+    // Every message, its payload and its delivery are kept.
+    assert_eq!(s.outbox_after("cert-b", 0, 10).await.unwrap(), before_b);
+    assert_eq!(s.outbox_after("cert-c", 0, 10).await.unwrap(), before_c);
+    assert_eq!(before_b.len(), 2);
+    assert!(before_b[0].payload.contains(&objects[0].id));
+    assert_eq!(
+        seqs(&s.outbox_pending("cert-b", 10).await.unwrap()),
+        vec![2]
+    );
+    // And the outbox goes on from where it was.
+    let more = s
+        .share(share_batch(&c, &[indicator(3, 0)], &["cert-b"]))
+        .await
+        .unwrap();
+    assert_eq!(more.enqueued, vec![("cert-b".to_string(), 3)]);
+}

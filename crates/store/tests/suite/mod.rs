@@ -170,6 +170,7 @@ macro_rules! conformance_tests {
             atomicity::a_failed_receive_stores_nothing_not_even_the_nonce,
             atomicity::failed_local_feedback_and_deliveries_store_nothing,
             migration::version_1_databases_keep_their_data,
+            migration::version_2_outboxes_keep_their_messages,
         );
     };
     (@store $($module:ident :: $check:ident),* $(,)?) => {$(
