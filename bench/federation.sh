@@ -21,8 +21,15 @@
 #    of BENCH_SHARE_BATCH (1,000) one after another; timed from the first
 #    share until A's outbox for B is empty (every receipt in). B's manifest
 #    is then counted (every object once).
-# 6. Prints the figures and the ratio bulk / single-node ingest
-#    (bench/federation_helper.py report); everything is kept in BENCH_DIR.
+# 6. Catch-up: B is stopped (SIGTERM), BENCH_OBJECTS new objects are shared
+#    A -> B while it is down (they wait in A's outbox), then B is started
+#    again; timed from B's start until A's outbox for B is empty (B pulls
+#    what it missed, receipts flow back). This is the transfer between the
+#    nodes alone, without A's sharing running at the same time. B's
+#    manifest is counted again.
+# 7. Prints the figures and the ratios transfer / single-node ingest and
+#    bulk / single-node ingest (bench/federation_helper.py report);
+#    everything is kept in BENCH_DIR.
 #
 # Environment (defaults): BENCH_OBJECTS (100000), BENCH_SHARES (300),
 # BENCH_SHARE_BATCH (1000), BENCH_BUILD (1; 0 uses the binaries as built),
@@ -89,9 +96,10 @@ main() {
     fi
     rm -rf "$OUT"
     mkdir -p "$OUT"
-    say "generating $((OBJECTS + SHARES)) objects"
+    say "generating $((2 * OBJECTS + SHARES)) objects"
     "$LOAD" dump --objects "$OBJECTS" >"$OUT/bulk.jsonl"
     "$LOAD" dump --objects "$SHARES" --start "$((OBJECTS + 1000000))" >"$OUT/latency.jsonl"
+    "$LOAD" dump --objects "$OBJECTS" --start "$((OBJECTS + 2000000))" >"$OUT/catch-up.jsonl"
 
     # (1) Single-node ingest.
     local port
@@ -139,6 +147,20 @@ main() {
             --objects "$OUT/bulk.jsonl" >"$OUT/bulk.json"
         say "  $(python3 -c 'import json,sys; b=json.load(open(sys.argv[1])); print("%.0f objects/s" % b["objects_per_s"])' "$OUT/bulk.json")"
         "${HELPER[@]}" count $(admin cert-b "$b_port") --collection from-cert-a >"$OUT/held.json"
+
+        say "catch-up: B stopped, $OBJECTS more objects shared A -> B (load $(load_avg))"
+        kill -TERM "${PIDS[1]}"
+        wait "${PIDS[1]}" || true
+        unset 'PIDS[1]'
+        "${HELPER[@]}" share $(admin cert-a "$a_port") --to cert-b --batch "$SHARE_BATCH" \
+            --objects "$OUT/catch-up.jsonl" >"$OUT/offline.json"
+        local since
+        since=$(date +%s.%N)
+        serve "$OUT/cert-b" "$b_port" "$OUT/cert-b.restarted.log"
+        "${HELPER[@]}" drain $(admin cert-a "$a_port") --to cert-b --objects "$OBJECTS" \
+            --since "$since" >"$OUT/catch-up.json"
+        say "  $(python3 -c 'import json,sys; b=json.load(open(sys.argv[1])); print("%.0f objects/s" % b["objects_per_s"])' "$OUT/catch-up.json")"
+        "${HELPER[@]}" count $(admin cert-b "$b_port") --collection from-cert-a >"$OUT/held-after.json"
     }
     local bytes
     bytes=$(head -1000 "$OUT/bulk.jsonl" | wc -c)

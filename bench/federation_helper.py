@@ -157,6 +157,35 @@ def bulk(args):
     }))
 
 
+def share(args):
+    """Shares the objects of FILE in shares of --batch, without waiting for
+    delivery (the recipient may be down)."""
+    admin = Admin(args)
+    batch = int(args["batch"])
+    objects = read_objects(args["objects"])
+    started = time.perf_counter()
+    for i in range(0, len(objects), batch):
+        admin.share(objects[i:i + batch], args["to"])
+    seconds = time.perf_counter() - started
+    print(json.dumps({"objects": len(objects), "batch": batch, "share_s": seconds,
+                      "share_objects_per_s": len(objects) / seconds}))
+
+
+def drain(args):
+    """Waits until the origin's outbox for --to is empty; times from --since
+    (seconds since the epoch: when the recipient was started)."""
+    admin = Admin(args)
+    while True:
+        left, peer = pending(admin, args["to"])
+        if left == 0:
+            break
+        time.sleep(0.02)
+    seconds = time.time() - float(args["since"])
+    objects = int(args["objects"])
+    print(json.dumps({"objects": objects, "transfer_s": seconds,
+                      "objects_per_s": objects / seconds, "peer": peer}))
+
+
 def count(args):
     conn = connection(args["url"], args.get("ca"))
     token = base64.b64encode(f'{args["user"]}:{args["password"]}'.encode()).decode()
@@ -183,10 +212,12 @@ def report(root):
     def load(name):
         with open(f"{root}/{name}") as f:
             return json.load(f)
-    meta, lat, bulk_, ingest, held = (load(n) for n in
-                                      ("meta.json", "latency.json", "bulk.json", "ingest.json", "held.json"))
+    meta, lat, bulk_, ingest, held, offline, catch_up, held_after = (load(n) for n in (
+        "meta.json", "latency.json", "bulk.json", "ingest.json", "held.json",
+        "offline.json", "catch-up.json", "held-after.json"))
     w, s = lat["wall"], lat["signed"]
     ratio = bulk_["objects_per_s"] / ingest["objects_per_s"]
+    transfer = catch_up["objects_per_s"] / ingest["objects_per_s"]
     lines = [
         f"Federation benchmark ({meta['date']}; {meta['cores']} cores; {meta['binary']}; SQLite; loopback, TLS)",
         f"  command: {meta['command']}",
@@ -203,10 +234,18 @@ def report(root):
         f"  B holds {held['ids']} distinct objects in {held['records']} versions "
         f"(expected {meta['expected']}: the bulk and the latency objects)",
         "",
+        f"catch-up transfer A -> B, {catch_up['objects']} more objects shared while B was down:",
+        f"  shares at A (B down): {offline['share_objects_per_s']:.0f} objects/s ({offline['share_s']:.1f} s)",
+        f"  B restarted -> last receipt at A: {catch_up['objects_per_s']:.0f} objects/s ({catch_up['transfer_s']:.1f} s)",
+        f"  B then holds {held_after['ids']} distinct objects in {held_after['records']} versions "
+        f"(expected {meta['expected'] + catch_up['objects']})",
+        "",
         f"single-node TAXII ingest, same objects, envelopes of {meta['batch']}, 1 client, https:",
         f"  {ingest['objects_per_s']:.0f} objects/s (p50 {ingest['latency']['p50_ms']:.1f} ms per envelope)",
         "",
-        f"bulk / single-node ingest: {ratio * 100:.0f} % (aim >= 50 %: {'met' if ratio >= 0.5 else 'NOT met'})",
+        f"transfer between the nodes (catch-up) / single-node ingest: {transfer * 100:.0f} % "
+        f"(aim >= 50 %: {'met' if transfer >= 0.5 else 'NOT met'})",
+        f"sharing and transfer at once (bulk) / single-node ingest: {ratio * 100:.0f} %",
         f"load average: {meta.get('load', '?')}",
     ]
     print("\n".join(lines))
@@ -221,7 +260,7 @@ def main():
     it = iter(rest)
     for flag in it:
         args[flag.lstrip("-").replace("-", "_")] = next(it)
-    {"latency": latency, "bulk": bulk, "count": count}[command](args)
+    {"latency": latency, "bulk": bulk, "share": share, "drain": drain, "count": count}[command](args)
 
 
 if __name__ == "__main__":

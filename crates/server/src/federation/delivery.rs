@@ -39,9 +39,10 @@ use serde::Deserialize;
 use serde_json::value::RawValue;
 
 use liaison_core::exchange_ops::{
-    Route, Sender, commit_inbound, inbound_collection, parse_envelope, prepare_inbound,
-    return_receipts,
+    Envelope, InboundOutcome, Route, Sender, commit_inbound, inbound_collection, parse_envelope,
+    prepare_inbound, return_receipts,
 };
+use liaison_core::federation::Member;
 use liaison_core::ledger::Act;
 use liaison_core::users::fill_random;
 
@@ -216,71 +217,40 @@ impl Worker {
     }
 
     /// Pulls the peer's outbox from the position last applied until it
-    /// says nothing more follows.
+    /// says nothing more follows. Each page is verified and committed
+    /// while the next one is fetched (from the last position of the page
+    /// in hand); a page that fails or is put off discards the one fetched
+    /// after it, so pages are still applied in order, each once.
     async fn pull_until_caught_up(&self) -> Result<(), WorkError> {
         let Some(member) = self.federation.peer_in_good_standing(self.peer()) else {
             return Ok(());
         };
         let store = self.state.store.clone();
         let inbound = inbound_collection(store.as_ref(), self.peer()).await?;
+        let mut after = store.pulled_up_to(self.peer()).await?;
+        let mut body = self.fetch_page(after).await?;
         loop {
-            let after = store.pulled_up_to(self.peer()).await?;
-            let node = self.federation.node();
-            let membership = self.federation.membership().clone();
-            let body = self
-                .client
-                .pull(
-                    &node,
-                    self.state.clock.as_ref(),
-                    after,
-                    self.settings.pull_messages,
-                )
-                .await?;
-            let now = self.state.clock.now_micros();
-            let (member, inbound_id) = (member.clone(), inbound.id.clone());
-            let prepared = tokio::task::spawn_blocking(move || -> Result<_, WorkError> {
-                let envelope =
-                    parse_envelope(&body).map_err(|e| WorkError::Other(e.to_string()))?;
-                if envelope.messages.is_empty() {
-                    return Ok(None);
-                }
-                // The pulled records are authenticated by TLS (pinned to
-                // the peer) and their own signatures; the nonce only keeps
-                // this batch apart in the nonce table.
-                let nonce = random_nonce();
-                let sender = Sender {
-                    member: &member,
-                    nonce: &nonce,
-                    request_time: now,
-                };
-                let more = envelope.more;
-                let prepared = prepare_inbound(
-                    &node,
-                    membership.as_ref(),
-                    &sender,
-                    &envelope,
-                    &inbound_id,
-                    now,
-                    Route::Pulled { after },
-                );
-                Ok(Some((prepared, more)))
-            })
-            .await
-            .map_err(|_| WorkError::Other("pull verification panicked".into()))??;
-            let Some((prepared, more)) = prepared else {
+            let envelope = tokio::task::spawn_blocking(move || parse_envelope(&body))
+                .await
+                .map_err(|_| WorkError::Other("pull parsing panicked".into()))?
+                .map_err(|e| WorkError::Other(e.to_string()))?;
+            if envelope.messages.is_empty() {
                 break;
-            };
-            let outcome = commit_inbound(
-                store.as_ref(),
-                &self.federation.node(),
-                self.federation.membership().as_ref(),
-                prepared,
-                self.state.clock.as_ref(),
-            )
-            .await?;
-            tracing::info!(peer = %self.peer(), messages = outcome.messages.len(), "pulled");
-            // The peer learns at this unit's push (see the module's laws).
-            return_receipts(store.as_ref(), &outcome).await?;
+            }
+            let last = envelope.messages.iter().filter_map(|m| m.seq).max();
+            // A peer that says "more" without moving forward would keep
+            // this loop going: stop at the first page that does not advance.
+            let next = last.filter(|&last| envelope.more && last > after);
+            let (applied, fetched) = tokio::join!(
+                self.apply_page(&member, &inbound.id, envelope, after),
+                async {
+                    match next {
+                        Some(next) => Some(self.fetch_page(next).await),
+                        None => None,
+                    }
+                },
+            );
+            let outcome = applied?;
             if let Some(d) = &outcome.deferred {
                 // The peer's push delivers it later; fetch what it lacks.
                 if !d.deferral.missing.is_empty() {
@@ -288,16 +258,81 @@ impl Worker {
                 }
                 break;
             }
-            // A peer that says "more" without moving forward would keep
-            // this loop going: stop at the first page that does not advance.
-            if !more || outcome.last_seq.is_none_or(|last| last <= after) {
-                break;
+            match (next, fetched) {
+                (Some(next), Some(fetched)) if outcome.last_seq == Some(next) => {
+                    after = next;
+                    body = fetched?;
+                }
+                _ => break,
             }
         }
         let now = self.state.clock.now_micros();
         self.federation
             .update_delivery(self.peer(), |d| d.last_pull_at = Some(now));
         Ok(())
+    }
+
+    /// One signed pull of the peer's outbox after position `after`.
+    async fn fetch_page(&self, after: u64) -> Result<Vec<u8>, WorkError> {
+        let node = self.federation.node();
+        Ok(self
+            .client
+            .pull(
+                &node,
+                self.state.clock.as_ref(),
+                after,
+                self.settings.pull_messages,
+            )
+            .await?)
+    }
+
+    /// Verifies and commits one pulled page (fetched after `after`), and
+    /// queues its receipts back to the peer (see the module's laws).
+    async fn apply_page(
+        &self,
+        member: &Member,
+        inbound: &str,
+        envelope: Envelope,
+        after: u64,
+    ) -> Result<InboundOutcome, WorkError> {
+        let store = self.state.store.clone();
+        let now = self.state.clock.now_micros();
+        let node = self.federation.node();
+        let membership = self.federation.membership().clone();
+        let (member, inbound) = (member.clone(), inbound.to_owned());
+        let prepared = tokio::task::spawn_blocking(move || {
+            // The pulled records are authenticated by TLS (pinned to the
+            // peer) and their own signatures; the nonce only keeps this
+            // batch apart in the nonce table.
+            let nonce = random_nonce();
+            let sender = Sender {
+                member: &member,
+                nonce: &nonce,
+                request_time: now,
+            };
+            prepare_inbound(
+                &node,
+                membership.as_ref(),
+                &sender,
+                &envelope,
+                &inbound,
+                now,
+                Route::Pulled { after },
+            )
+        })
+        .await
+        .map_err(|_| WorkError::Other("pull verification panicked".into()))?;
+        let outcome = commit_inbound(
+            store.as_ref(),
+            &self.federation.node(),
+            self.federation.membership().as_ref(),
+            prepared,
+            self.state.clock.as_ref(),
+        )
+        .await?;
+        tracing::info!(peer = %self.peer(), messages = outcome.messages.len(), "pulled");
+        return_receipts(store.as_ref(), &outcome).await?;
+        Ok(outcome)
     }
 }
 

@@ -152,6 +152,9 @@ pub async fn outbox(
         .await?;
     let more = rows.len() > limit;
     rows.truncate(limit);
+    if let Some(last) = rows.last() {
+        federation.pulled_by(&peer.member.name, last.seq);
+    }
     let body = envelope_for(&rows, more).map_err(|e| {
         tracing::error!(error = %e, "outbox damaged");
         FederationError::Internal

@@ -38,6 +38,7 @@ pub mod worker;
 
 use std::collections::{BTreeSet, HashMap};
 use std::sync::{Arc, Mutex, RwLock};
+use std::time::{Duration, Instant};
 
 use axum::Router;
 use axum::routing::{get, post};
@@ -99,7 +100,24 @@ pub struct Federation {
     /// Per peer: woken when a verified request came from it (it is up: its
     /// worker stops waiting out its backoff).
     heard: Mutex<HashMap<String, Arc<Notify>>>,
+    /// Per peer: until when its pull of this node's outbox counts as under
+    /// way (see [`Federation::pulled_by`]).
+    pulling: Mutex<HashMap<String, (Instant, u64)>>,
 }
+
+/// A peer's pull of this node's outbox, under way.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct PullHold {
+    /// How much longer the pull counts as under way.
+    pub left: Duration,
+    /// The last outbox position the peer was served.
+    pub served_up_to: u64,
+}
+
+/// How long after a peer's pull of this node's outbox its delivery worker
+/// leaves what the pull served to it: a pulling peer fetches its next page
+/// at once, and sends the receipts of what it pulled when it is done.
+pub const PULL_HOLD: Duration = Duration::from_secs(2);
 
 impl Federation {
     /// A federation whose membership is `membership` alone (the founders,
@@ -120,6 +138,7 @@ impl Federation {
             ledger_wanted: Mutex::new(BTreeSet::new()),
             membership_changed: Arc::new(Notify::new()),
             heard: Mutex::new(HashMap::new()),
+            pulling: Mutex::new(HashMap::new()),
         }
     }
 
@@ -180,6 +199,22 @@ impl Federation {
     /// waiting out a backoff, tries again at once.
     pub fn heard_from(&self, peer: &str) {
         self.heard(peer).notify_one();
+    }
+
+    /// Notes that `peer` was just served the messages of this node's
+    /// outbox up to position `served_up_to` by a pull: for [`PULL_HOLD`]
+    /// its delivery worker leaves those to the pull.
+    pub(crate) fn pulled_by(&self, peer: &str, served_up_to: u64) {
+        let mut pulling = self.pulling.lock().unwrap_or_else(|p| p.into_inner());
+        pulling.insert(peer.to_owned(), (Instant::now() + PULL_HOLD, served_up_to));
+    }
+
+    /// The pull of `peer` under way, if any.
+    pub fn pull_hold(&self, peer: &str) -> Option<PullHold> {
+        let pulling = self.pulling.lock().unwrap_or_else(|p| p.into_inner());
+        let (until, served_up_to) = *pulling.get(peer)?;
+        let left = until.checked_duration_since(Instant::now())?;
+        (!left.is_zero()).then_some(PullHold { left, served_up_to })
     }
 
     /// The signal [`Federation::heard_from`] gives for `peer`.

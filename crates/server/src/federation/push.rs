@@ -15,6 +15,11 @@
 //!   after the peer answered 200 (it committed them). A failure (a push,
 //!   a read or a marking) ends the unit: what was not marked stays queued
 //!   and goes again after the backoff, and the peer applies it once.
+//! - **No pushing against a pull.** The messages a pull by the peer was
+//!   served (up to its last position) are left to that pull for
+//!   [`super::PULL_HOLD`] after it, while the peer applies them and sends
+//!   their receipts: the worker pushes only what follows them. Once the
+//!   hold ends, whatever is still undelivered is pushed again.
 //! - **Bounded units.** A unit pushes at most [`BATCHES_PER_UNIT`] batches,
 //!   so that a long backlog does not keep the worker from its other work
 //!   (ledger pulls, stop requests).
@@ -45,7 +50,13 @@ impl Worker {
         let Some(member) = self.federation.peer_in_good_standing(self.peer()) else {
             return Ok(false);
         };
-        let mut next = self.read_batch(None).await?;
+        // What a pull of the peer's under way was served, it takes itself:
+        // pushing it too would make both nodes do the work twice.
+        let served = self
+            .federation
+            .pull_hold(self.peer())
+            .map(|h| h.served_up_to);
+        let mut next = self.read_batch(served).await?;
         let mut pushed = false;
         let mut marking: Option<Marking> = None;
         let mut outcome = Ok(());
@@ -53,6 +64,12 @@ impl Worker {
             let Some(batch) = next.take() else {
                 break;
             };
+            if let (Some(hold), Some(first)) =
+                (self.federation.pull_hold(self.peer()), batch.rows.first())
+                && first.seq <= hold.served_up_to
+            {
+                break;
+            }
             let after = batch.rows.last().map(|r| r.seq);
             let node = self.federation.node();
             let (answer, upcoming) = tokio::join!(

@@ -12,8 +12,10 @@ use std::time::Duration;
 
 use liaison_core::Store;
 use liaison_core::clock::{Clock, SystemClock};
-use liaison_core::exchange_ops::{FoundersMembership, NodeIdentity, adopt};
-use liaison_core::federation::{Agreement, EndpointPolicy, MemberCard, Rules, SigningKey};
+use liaison_core::exchange_ops::{FEDERATION_INBOX_PATH, FoundersMembership, NodeIdentity, adopt};
+use liaison_core::federation::{
+    Agreement, EndpointPolicy, MemberCard, RequestSignature, Rules, SignedHeaders, SigningKey,
+};
 use liaison_core::users::{self, Grant, Role, User};
 use liaison_server::federation::tls::{
     NodeCertificate, client_config, fingerprint, pinned_client_config, server_config,
@@ -70,6 +72,8 @@ pub struct Node {
     pub http: reqwest::Client,
     /// The administrator's bearer token.
     pub admin: String,
+    /// The settings of the delivery workers at the next start.
+    pub workers: WorkerSettings,
     /// The listener bound when the commonwealth was founded (first start).
     listener: Option<TcpListener>,
     running: Option<Running>,
@@ -154,6 +158,7 @@ pub async fn commonwealth(names: &[&str]) -> Vec<Node> {
             certificate,
             http,
             admin: String::new(),
+            workers: fast_workers(),
             listener: Some(listener),
             running: None,
             _dir: dir,
@@ -185,7 +190,8 @@ impl Node {
                 let _ = rx.await;
             },
         ));
-        let workers = Some(Workers::start(&self.state, &self.certificate, fast_workers()).unwrap());
+        let workers =
+            Some(Workers::start(&self.state, &self.certificate, self.workers.clone()).unwrap());
         self.running = Some(Running {
             shutdown,
             server,
@@ -214,7 +220,7 @@ impl Node {
     pub async fn start_workers(&mut self) {
         let running = self.running.as_mut().expect("not running");
         running.workers =
-            Some(Workers::start(&self.state, &self.certificate, fast_workers()).unwrap());
+            Some(Workers::start(&self.state, &self.certificate, self.workers.clone()).unwrap());
     }
 
     /// A user with a bearer token.
@@ -426,3 +432,75 @@ pub fn indicator(n: u32, modified: &str, marking: Option<&str>) -> String {
 
 pub const V1: &str = "2017-01-01T00:00:01.000Z";
 pub const V2: &str = "2017-01-01T00:00:02.000Z";
+
+/// A signed node-to-node request, honest or forged field by field.
+pub struct Forge<'a> {
+    pub origin: &'a str,
+    pub destination: &'a str,
+    pub key: &'a SigningKey,
+    pub node: &'a NodeIdentity,
+    pub time: i64,
+    pub method: &'a str,
+    pub path: &'a str,
+}
+
+impl Forge<'_> {
+    pub fn sign(&self, body: &str) -> SignedHeaders {
+        RequestSignature {
+            method: self.method,
+            path_and_query: self.path,
+            body: body.as_bytes(),
+            origin: self.origin,
+            destination: self.destination,
+            commonwealth: self.node.commonwealth(),
+            time_micros: self.time,
+        }
+        .sign(self.key)
+        .unwrap()
+    }
+}
+
+/// What `from` signs when it sends to `to` now.
+pub fn honest<'a>(from: &'a NodeIdentity, to: &'a str) -> Forge<'a> {
+    Forge {
+        origin: from.name(),
+        destination: to,
+        key: from.key(),
+        node: from,
+        time: SystemClock.now_micros(),
+        method: "POST",
+        path: FEDERATION_INBOX_PATH,
+    }
+}
+
+/// Sends a signed request; the status and the TAXII JSON answer.
+pub async fn send(
+    client: &reqwest::Client,
+    to: &Node,
+    method: &str,
+    path: &str,
+    headers: &SignedHeaders,
+    body: &str,
+) -> (u16, Value) {
+    let method = reqwest::Method::from_bytes(method.as_bytes()).unwrap();
+    let mut request = client
+        .request(method, format!("{}{path}", to.url))
+        .header("accept", TAXII);
+    for (name, value) in headers.pairs() {
+        request = request.header(name, value);
+    }
+    if !body.is_empty() {
+        request = request.header("content-type", TAXII).body(body.to_owned());
+    }
+    let response = request.send().await.unwrap();
+    let status = response.status().as_u16();
+    let content_type = response
+        .headers()
+        .get("content-type")
+        .unwrap()
+        .to_str()
+        .unwrap()
+        .to_owned();
+    assert_eq!(content_type, TAXII);
+    (status, response.json().await.unwrap())
+}

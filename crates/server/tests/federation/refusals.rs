@@ -8,7 +8,7 @@ use liaison_core::exchange_ops::{
     FEDERATION_INBOX_PATH, FEDERATION_OUTBOX_PATH, NodeIdentity, WireMessage, envelope_for,
     object_message_id,
 };
-use liaison_core::federation::{Audience, Provenance, RequestSignature, SignedHeaders, SigningKey};
+use liaison_core::federation::{Audience, Provenance, SigningKey};
 use liaison_stix::json::parse;
 use serde_json::Value;
 
@@ -36,75 +36,6 @@ fn envelope(from: &NodeIdentity, to: &str, object: &str) -> String {
         delivered_at: None,
     };
     envelope_for(&[row], false).unwrap()
-}
-
-struct Forge<'a> {
-    origin: &'a str,
-    destination: &'a str,
-    key: &'a SigningKey,
-    node: &'a NodeIdentity,
-    time: i64,
-    method: &'a str,
-    path: &'a str,
-}
-
-impl Forge<'_> {
-    fn sign(&self, body: &str) -> SignedHeaders {
-        RequestSignature {
-            method: self.method,
-            path_and_query: self.path,
-            body: body.as_bytes(),
-            origin: self.origin,
-            destination: self.destination,
-            commonwealth: self.node.commonwealth(),
-            time_micros: self.time,
-        }
-        .sign(self.key)
-        .unwrap()
-    }
-}
-
-fn honest<'a>(from: &'a NodeIdentity, to: &'a str) -> Forge<'a> {
-    Forge {
-        origin: from.name(),
-        destination: to,
-        key: from.key(),
-        node: from,
-        time: SystemClock.now_micros(),
-        method: "POST",
-        path: FEDERATION_INBOX_PATH,
-    }
-}
-
-async fn send(
-    client: &reqwest::Client,
-    to: &Node,
-    method: &str,
-    path: &str,
-    headers: &SignedHeaders,
-    body: &str,
-) -> (u16, Value) {
-    let method = reqwest::Method::from_bytes(method.as_bytes()).unwrap();
-    let mut request = client
-        .request(method, format!("{}{path}", to.url))
-        .header("accept", TAXII);
-    for (name, value) in headers.pairs() {
-        request = request.header(name, value);
-    }
-    if !body.is_empty() {
-        request = request.header("content-type", TAXII).body(body.to_owned());
-    }
-    let response = request.send().await.unwrap();
-    let status = response.status().as_u16();
-    let content_type = response
-        .headers()
-        .get("content-type")
-        .unwrap()
-        .to_str()
-        .unwrap()
-        .to_owned();
-    assert_eq!(content_type, TAXII);
-    (status, response.json().await.unwrap())
 }
 
 fn assert_refused(answer: &(u16, Value), status: u16, code: &str) {
