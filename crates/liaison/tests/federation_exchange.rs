@@ -116,6 +116,29 @@ fn sharing_with_all_reaches_every_member_with_the_originators_provenance() {
             );
         }
     }
+    // Each recipient's analysts can show who said what, through the API
+    // and on the node's files, the record checked again.
+    let text = cw.cli_ok(B, &["provenance", &ids[0]]);
+    assert!(
+        text.contains(&format!("shared by {A} at ")) && text.contains(" to all"),
+        "{text}"
+    );
+    assert!(text.contains("matches the version held"), "{text}");
+    assert!(
+        text.contains("verifies with the originator's current key"),
+        "{text}"
+    );
+    let run = cw.cli_local(C, &["provenance", &ids[1], "--json"]);
+    assert_eq!(run.code, 0, "{run:#?}");
+    let view: Value = serde_json::from_str(&run.stdout).unwrap();
+    assert_eq!(view["versions"][0]["origin"], A, "{view}");
+    assert_eq!(view["versions"][0]["signature_verifies"], true, "{view}");
+    let kept = Provenance::from_json(&view["versions"][0]["record"].to_string()).unwrap();
+    kept.verify(&origin_key)
+        .expect("the record as shown verifies");
+    let run = cw.cli(A, &["provenance", &ids[0]]);
+    assert_ne!(run.code, 0, "{run:#?}");
+    assert!(run.stderr.contains("was not received"), "{run:#?}");
     // Both receipts are back at the originator.
     cw.wait_until("both receipts are at the originator", || {
         all_in_state(&cw, A, &ids, &[B, C], "delivered")

@@ -14,7 +14,8 @@ use crate::federation::{
 };
 use crate::objects::ObjectQuery;
 
-use super::identity::{MembershipSource, NodeIdentity, inbound_collection};
+use super::identity::{MembershipSource, NodeIdentity};
+use super::received::origin_and_inbound;
 use super::share::to_json;
 use super::wire::{WireMessage, object_message_id};
 use super::{EXCHANGE_API_ROOT, ExchangeError};
@@ -52,11 +53,7 @@ async fn received(
     let not_received = || ExchangeError::NotReceived {
         object_id: object_id.to_owned(),
     };
-    let origin = match store.origin_of(object_id).await? {
-        Some(origin) if origin != node.name() => origin,
-        _ => return Err(not_received()),
-    };
-    let inbound = inbound_collection(store, &origin).await?;
+    let (origin, inbound) = origin_and_inbound(store, node, object_id).await?;
     let query = ObjectQuery {
         api_root: EXCHANGE_API_ROOT.to_owned(),
         collection_id: inbound.id,

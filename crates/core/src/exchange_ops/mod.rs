@@ -14,6 +14,7 @@
 //! | [`prepare_inbound`] then [`commit_inbound`] (or [`apply_inbound`]) | verify every message of a peer's envelope (each batch signature once), then store the valid ones in one transaction, then sign one receipt batch |
 //! | [`accept`], [`react`] | sign, store locally, enqueue to the originator (reactions: or a wider audience) |
 //! | [`status`] | per recipient: queued, delivered, accepted, refused, reactions |
+//! | [`received`] | at a recipient: the originator's provenance of each version received, checked again |
 //! | [`check_receipts`] | the receipt batch a peer returned, verified once and matched to what was sent |
 //! | [`return_receipts`] | the receipt batch of a pulled envelope, enqueued back to its sender |
 //! | [`envelope_for`] | the wire envelope for outbox rows (push and pull) |
@@ -49,6 +50,7 @@ mod checks;
 mod feedback;
 mod identity;
 mod inbound;
+mod received;
 mod share;
 mod status;
 mod wire;
@@ -66,6 +68,7 @@ pub use inbound::{
     DeferredMessage, InboundOutcome, MessageReport, PreparedInbound, Route, Sender, apply_inbound,
     commit_inbound, prepare_inbound, return_receipts,
 };
+pub use received::{ReceivedVersion, received};
 pub use share::{ShareReport, share};
 pub use status::{ObjectStatus, VersionStatus, status};
 pub use wire::{
@@ -88,7 +91,7 @@ pub enum ExchangeError {
     Audience(#[from] AudienceError),
     /// The object was never received from another member (accept, react).
     #[error(
-        "{object_id} was not received from another member: only received objects are accepted or reacted to"
+        "{object_id} was not received from another member: only received objects have an originator's provenance, and are accepted or reacted to"
     )]
     NotReceived { object_id: String },
     /// This node never shared the object (status).

@@ -16,7 +16,7 @@ use liaison_core::Store;
 use liaison_core::clock::{Clock, SystemClock};
 use liaison_core::exchange_ops::{self, CARD_FILE, NodeIdentity, SIGNING_KEY_FILE};
 use liaison_core::federation::{Audience, EndpointPolicy, ReactionDraft, ReactionKind};
-use liaison_server::federation::views::status_view;
+use liaison_server::federation::views::{received_view, status_view};
 use liaison_stix::Timestamp;
 use liaison_stix::json::{self as stix_json, Value};
 use serde_json::{Value as Json, json};
@@ -79,6 +79,15 @@ pub struct ReactArgs {
 #[derive(Debug, clap::Args)]
 pub struct StatusArgs {
     /// The id of an object this node shared.
+    object_id: String,
+    #[command(flatten)]
+    common: Common,
+}
+
+/// `liaison provenance`
+#[derive(Debug, clap::Args)]
+pub struct ProvenanceArgs {
+    /// The id of an object this node received from another member.
     object_id: String,
     #[command(flatten)]
     common: Common,
@@ -526,24 +535,105 @@ pub fn status(args: &StatusArgs) -> anyhow::Result<()> {
     write_out(&status_table(&view))
 }
 
+// ----- provenance ----------------------------------------------------------
+
+/// Runs `liaison provenance`.
+pub fn provenance(args: &ProvenanceArgs) -> anyhow::Result<()> {
+    let view = runtime()?.block_on(async {
+        match args.common.connect().await? {
+            Node::Remote(remote) => {
+                let path = format!("/objects/{}/provenance", segment(&args.object_id));
+                remote.call(reqwest::Method::GET, &path, None).await
+            }
+            Node::Local {
+                store,
+                node,
+                membership,
+                ..
+            } => {
+                // The operator of the node's files sees every version.
+                let versions = exchange_ops::received(
+                    store.as_ref(),
+                    &node,
+                    &membership,
+                    &args.object_id,
+                    None,
+                )
+                .await?;
+                Ok(received_view(&args.object_id, &versions))
+            }
+        }
+    })?;
+    if args.common.json {
+        return print_json(&view);
+    }
+    write_out(&provenance_lines(&view))
+}
+
+/// The received view (`GET /admin/v1/objects/{id}/provenance`) as text: a
+/// paragraph per version.
+fn provenance_lines(view: &Json) -> String {
+    let mut out = String::new();
+    for version in list(view, "versions") {
+        let tlp = tlp_text(version);
+        let check = |field: &str, yes: &str, no: &str| {
+            if version.get(field).and_then(Json::as_bool) == Some(true) {
+                yes.to_owned()
+            } else {
+                no.to_owned()
+            }
+        };
+        out.push_str(&format!(
+            "{} version {}  {tlp}\n  shared by {} at {} to {}\n  digest {} ({})\n  signature: {}\n",
+            text(view, "object_id"),
+            text(version, "version"),
+            text(version, "origin"),
+            text(version, "shared_at"),
+            audience_text(version),
+            text(version, "digest"),
+            check(
+                "digest_matches",
+                "matches the version held",
+                "DOES NOT match the version held"
+            ),
+            check(
+                "signature_verifies",
+                "verifies with the originator's current key",
+                "does not verify with the originator's current key (signed before a key rotation?)"
+            ),
+        ));
+    }
+    out
+}
+
+/// A version's TLP: `TLP:AMBER`, or `no TLP`.
+fn tlp_text(version: &Json) -> String {
+    version
+        .get("tlp")
+        .and_then(Json::as_str)
+        .map_or("no TLP".to_owned(), |t| format!("TLP:{}", t.to_uppercase()))
+}
+
+/// A version's audience: `all`, or the names.
+fn audience_text(version: &Json) -> String {
+    match version.get("audience") {
+        Some(Json::String(all)) => all.clone(),
+        Some(Json::Array(names)) => names
+            .iter()
+            .filter_map(Json::as_str)
+            .collect::<Vec<_>>()
+            .join(","),
+        _ => "-".to_owned(),
+    }
+}
+
 /// The status view (`GET /admin/v1/objects/{id}/status`) as text: per
 /// version a header, then a row per recipient and a line per reaction.
 fn status_table(view: &Json) -> String {
     let mut out = String::new();
     for version in list(view, "versions") {
-        let audience = match version.get("audience") {
-            Some(Json::String(all)) => all.clone(),
-            Some(Json::Array(names)) => names
-                .iter()
-                .filter_map(Json::as_str)
-                .collect::<Vec<_>>()
-                .join(","),
-            _ => "-".to_owned(),
-        };
-        let tlp = version
-            .get("tlp")
-            .and_then(Json::as_str)
-            .map_or("no TLP".to_owned(), |t| format!("TLP:{}", t.to_uppercase()));
+        let audience = audience_text(version);
+        let tlp = tlp_text(version);
         out.push_str(&format!(
             "{} version {}  {tlp}  to {audience}  shared {}\n",
             text(view, "object_id"),

@@ -80,6 +80,9 @@ enum Command {
     /// Where an object this node shared stands, per recipient: queued,
     /// delivered, accepted, reactions.
     Status(exchange::StatusArgs),
+    /// At a recipient: the originator's signed provenance of each version
+    /// of a received object, checked again (who shared it, when, with whom).
+    Provenance(exchange::ProvenanceArgs),
     /// The council: propose admissions, suspensions, reinstatements,
     /// expulsions and amendments; vote; list proposals.
     Council {
@@ -130,6 +133,7 @@ pub fn run() -> ExitCode {
         Command::Accept(args) => exchange::accept(&args),
         Command::React(args) => exchange::react(&args),
         Command::Status(args) => exchange::status(&args),
+        Command::Provenance(args) => exchange::provenance(&args),
         Command::Council { target, command } => council::run(&target, command),
         Command::Ledger { target, command } => ledger::run(&target, command),
         Command::Resend(args) => council::resend(&args),

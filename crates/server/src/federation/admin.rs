@@ -31,7 +31,8 @@ use liaison_stix::json::{self as stix_json, Value};
 use liaison_taxii::resources::StatusResource;
 
 use super::Federation;
-use super::views::{status_view, timestamp_or_null};
+use super::taxii::clearance_limit;
+use super::views::{received_view, status_view, timestamp_or_null};
 use crate::auth::{AdminUser, authenticate};
 use crate::error::AdminError;
 use crate::extract::{AdminPath, BodyError, admin_json, read_limited};
@@ -44,6 +45,7 @@ pub fn router() -> Router<AppState> {
         .route("/objects/{id}/accept", post(accept))
         .route("/objects/{id}/react", post(react))
         .route("/objects/{id}/status", get(status))
+        .route("/objects/{id}/provenance", get(provenance))
         .route("/users/{name}/clearance", put(set_clearance))
         .route("/federation", get(federation))
 }
@@ -391,6 +393,32 @@ pub async fn status(
         .await
         .map_err(exchange_error)?;
     Ok(ok(&status_view(&status)))
+}
+
+/// # `GET /admin/v1/objects/{id}/provenance`
+///
+/// At a recipient: the originator's signed provenance of every version of
+/// the object this node received, checked again (see
+/// [`received_view`]). Admins, or
+/// analysts with read on the inbound collection; versions above the
+/// user's clearance stay hidden. 404 when the object was not received.
+pub async fn provenance(
+    LocalUser(user): LocalUser,
+    State(state): State<AppState>,
+    AdminPath(id): AdminPath<String>,
+) -> Result<Response, AdminError> {
+    let federation = federated(&state)?;
+    check_received_access(&state, &user, &id).await?;
+    let versions = exchange_ops::received(
+        state.store.as_ref(),
+        &federation.node(),
+        federation.membership().as_ref(),
+        &id,
+        clearance_limit(&user),
+    )
+    .await
+    .map_err(exchange_error)?;
+    Ok(ok(&received_view(&id, &versions)))
 }
 
 #[derive(Deserialize)]

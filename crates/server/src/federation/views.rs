@@ -3,7 +3,7 @@
 
 use serde_json::{Value as Json, json};
 
-use liaison_core::exchange_ops::ObjectStatus;
+use liaison_core::exchange_ops::{ObjectStatus, ReceivedVersion};
 use liaison_core::federation::{DeliveryState, RecipientStatus, tlp_name};
 use liaison_taxii::resources::taxii_timestamp;
 
@@ -31,6 +31,33 @@ pub fn status_view(status: &ObjectStatus) -> Json {
         })
         .collect();
     json!({ "object_id": status.object_id, "versions": versions })
+}
+
+/// The received view (`GET /admin/v1/objects/{id}/provenance`):
+/// `{"object_id","versions":[{"version","origin","audience","tlp",
+/// "shared_at","digest","digest_matches","signature_verifies","record"}]}`,
+/// per version received, the originator's signed provenance (`record`, as
+/// received), checked again.
+pub fn received_view(object_id: &str, versions: &[ReceivedVersion]) -> Json {
+    let versions: Vec<Json> = versions
+        .iter()
+        .map(|v| {
+            // The record is kept as received: shown as the JSON it is.
+            let record: Json = serde_json::from_str(&v.record).unwrap_or(Json::Null);
+            json!({
+                "version": v.version,
+                "origin": v.origin,
+                "audience": v.audience,
+                "tlp": v.tlp.map(tlp_name),
+                "shared_at": v.shared_at,
+                "digest": v.digest,
+                "digest_matches": v.digest_matches,
+                "signature_verifies": v.signature_verifies,
+                "record": record,
+            })
+        })
+        .collect();
+    json!({ "object_id": object_id, "versions": versions })
 }
 
 fn recipient_view(r: &RecipientStatus) -> Json {

@@ -1,6 +1,8 @@
 //! The loop back to the originator: receipts, acceptances and reactions in
 //! the originator's status; retraction to every earlier recipient.
 
+use liaison_core::users::Role;
+use liaison_stix::tlp::Tlp;
 use reqwest::Method;
 use serde_json::json;
 
@@ -117,9 +119,94 @@ async fn the_federation_view_names_the_members_and_peers() {
     assert_eq!(view["peers"][0]["name"], "cert-b");
     assert_eq!(view["peers"][0]["running"], true);
     // Not for analysts.
-    let analyst = a.token("ana", liaison_core::users::Role::Analyst).await;
+    let analyst = a.token("ana", Role::Analyst).await;
     let (status, _) = a
         .admin_call_as(&analyst, Method::GET, "/federation", None)
         .await;
     assert_eq!(status, 403);
+}
+
+/// A recipient can show who said what: the originator's signed provenance
+/// of every version it received, checked again against what it holds,
+/// disclosing only the audience it was told; a member that did not
+/// receive the object has nothing to show, and readers may not look.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_recipient_shows_the_originators_provenance_of_each_version() {
+    let nodes = commonwealth(&["cert-a", "cert-b", "cert-c"]).await;
+    let (a, b, c) = (&nodes[0], &nodes[1], &nodes[2]);
+    let id = indicator_id(8);
+    a.share(&[indicator(8, V1, None)], json!(["cert-b"])).await;
+    a.share(
+        &[indicator(8, V2, Some(Tlp::Red.marking_id()))],
+        json!(["cert-b"]),
+    )
+    .await;
+    eventually("both versions at b", || async {
+        b.store
+            .provenance_of(&id)
+            .await
+            .unwrap()
+            .iter()
+            .filter(|p| p.recipient == "cert-b")
+            .count()
+            == 2
+    })
+    .await;
+    let path = format!("/objects/{id}/provenance");
+    // The TLP:RED version stays hidden from a user without the clearance
+    // for it, as the version itself does.
+    let (status, view) = b.admin_call(Method::GET, &path, None).await;
+    assert_eq!(status, 200, "{view}");
+    assert_eq!(view["versions"].as_array().unwrap().len(), 1, "{view}");
+    assert_eq!(view["versions"][0]["version"], V1);
+    let (status, _) = b
+        .admin_call(
+            Method::PUT,
+            "/users/admin/clearance",
+            Some(json!({"clearance": "red"})),
+        )
+        .await;
+    assert_eq!(status, 200);
+    let (status, view) = b.admin_call(Method::GET, &path, None).await;
+    assert_eq!(status, 200, "{view}");
+    assert_eq!(view["object_id"], id);
+    let versions = view["versions"].as_array().unwrap();
+    assert_eq!(versions.len(), 2, "{view}");
+    for (version, expected) in versions.iter().zip([V1, V2]) {
+        assert_eq!(version["version"], expected);
+        assert_eq!(version["origin"], "cert-a");
+        assert_eq!(version["audience"], json!(["cert-b"]));
+        assert_eq!(version["digest_matches"], true, "{version}");
+        assert_eq!(version["signature_verifies"], true, "{version}");
+        // The record as received, verifiable by anyone with A's key.
+        assert_eq!(version["record"]["origin"], "cert-a");
+        assert_eq!(version["record"]["digest"], version["digest"]);
+        assert!(version["record"]["signature"].is_string());
+    }
+    assert_eq!(versions[1]["tlp"], "red");
+
+    // An analyst with read on from-cert-a and the standard clearance sees
+    // only the version it may read ...
+    let analyst = b.token("ann", Role::Analyst).await;
+    b.grant("ann", "from-cert-a", true, false).await;
+    let (status, seen) = b.admin_call_as(&analyst, Method::GET, &path, None).await;
+    assert_eq!(status, 200, "{seen}");
+    assert_eq!(seen["versions"].as_array().unwrap().len(), 1, "{seen}");
+    assert_eq!(seen["versions"][0]["version"], V1);
+    // ... a reader may not look, and C, which was not told, has nothing.
+    let reader = b.token("rob", Role::Reader).await;
+    let (status, refused) = b.admin_call_as(&reader, Method::GET, &path, None).await;
+    assert_eq!(status, 403, "{refused}");
+    let (status, missing) = c.admin_call(Method::GET, &path, None).await;
+    assert_eq!(status, 404, "{missing}");
+    assert!(
+        missing["error"]
+            .as_str()
+            .unwrap_or_default()
+            .contains("not received"),
+        "{missing}"
+    );
+    // Nor does the originator: it shared the object, it did not receive it.
+    let (status, _) = a.admin_call(Method::GET, &path, None).await;
+    assert_eq!(status, 404);
 }
