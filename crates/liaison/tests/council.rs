@@ -108,6 +108,17 @@ fn three_founders_admit_a_fourth_by_vote_and_then_one_withdraws() {
     let run = cw.share(C, &[indicator(3)], "all");
     assert_ne!(run.code, 0, "{run:#?}");
     assert!(run.stderr.contains("this member is withdrawn"), "{run:#?}");
+    // Nor does it accept or react to what it holds: nobody would hear it.
+    let run = cw.cli(C, &["accept", &indicator_id(1)]);
+    assert_ne!(run.code, 0, "{run:#?}");
+    assert!(
+        run.stderr
+            .contains("this member is withdrawn: it accepts nothing more"),
+        "{run:#?}"
+    );
+    let run = cw.cli(C, &["react", &indicator_id(1), "--kind", "blocked"]);
+    assert_ne!(run.code, 0, "{run:#?}");
+    assert!(run.stderr.contains("it reacts to nothing more"), "{run:#?}");
     let (status, answer) = push(&cw, C, A, &cw.signing_key(C), &envelope(&[]));
     assert_eq!(status, 403, "{answer}");
     assert_eq!(answer["error_code"], "not-in-good-standing");

@@ -16,7 +16,7 @@ use crate::objects::ObjectQuery;
 
 use super::identity::{MembershipSource, NodeIdentity};
 use super::received::origin_and_inbound;
-use super::share::to_json;
+use super::share::{check_still_heard, to_json};
 use super::wire::{WireMessage, object_message_id};
 use super::{EXCHANGE_API_ROOT, ExchangeError};
 
@@ -96,6 +96,7 @@ pub async fn accept(
     user: &str,
     now_micros: i64,
 ) -> Result<Accepted, ExchangeError> {
+    check_still_heard(node, membership, "accepts")?;
     let target = received(store, node, object_id).await?;
     let value = json::parse(&target.json).map_err(|e| ExchangeError::Invalid(e.to_string()))?;
     let version = crate::federation::object_version(&value);
@@ -145,6 +146,7 @@ pub async fn react(
     draft: &ReactionDraft,
     now_micros: i64,
 ) -> Result<Reacted, ExchangeError> {
+    check_still_heard(node, membership, "reacts to")?;
     let target = received(store, node, object_id).await?;
     let value = json::parse(&target.json).map_err(|e| ExchangeError::Invalid(e.to_string()))?;
     let mut draft = draft.clone();

@@ -40,6 +40,9 @@
 //! - **Idempotence.** The message id of an object version is derived from
 //!   its id, version and digest, so sharing the same version twice
 //!   enqueues nothing new, and applying a message twice stores nothing new.
+//! - **Heard only in good standing.** A member that withdrew (or is
+//!   suspended or expelled) shares, accepts and reacts no more: what it
+//!   would enqueue could never be delivered.
 //! - **Loop back to the originator only.** Acceptances go to the
 //!   originator; reactions too unless the reacting member names a wider
 //!   audience, which is allowed only for objects marked TLP:CLEAR or

@@ -82,17 +82,8 @@ pub async fn share(
     user: &str,
     now_micros: i64,
 ) -> Result<ShareReport, ExchangeError> {
+    check_still_heard(node, membership, "shares")?;
     let members = membership.members();
-    // A member that left (or was suspended or expelled) is heard no more:
-    // what it would enqueue could never be delivered.
-    if let Some(own) = members.iter().find(|m| m.name == node.name())
-        && own.standing != Standing::Good
-    {
-        return Err(ExchangeError::Invalid(format!(
-            "this member is {}: it shares nothing more",
-            own.standing
-        )));
-    }
     let recipients = audience.recipients(node.name(), &members)?;
     let groups: Vec<(ExchangeCollection, Vec<String>)> = match audience {
         Audience::All => vec![(ExchangeCollection::ToAll, recipients.clone())],
@@ -150,6 +141,23 @@ pub async fn share(
     report.recipients.sort();
     report.recipients.dedup();
     Ok(report)
+}
+
+/// A member that left (or was suspended or expelled) is heard no more:
+/// what it would enqueue could never be delivered, so it `does` nothing
+/// more (an error saying so).
+pub(super) fn check_still_heard(
+    node: &NodeIdentity,
+    membership: &dyn MembershipSource,
+    does: &str,
+) -> Result<(), ExchangeError> {
+    match membership.member(node.name()) {
+        Some(own) if own.standing != Standing::Good => Err(ExchangeError::Invalid(format!(
+            "this member is {}: it {does} nothing more",
+            own.standing
+        ))),
+        _ => Ok(()),
+    }
 }
 
 /// The store's facts about each object: where it came from
