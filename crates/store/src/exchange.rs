@@ -99,6 +99,17 @@ pub(crate) fn not_conflicted(
 /// Messages of one peer to enqueue, with their index in the batch.
 pub(crate) type PeerMessages<'a> = Vec<(usize, &'a OutboxMessage)>;
 
+/// The key a message's payload is stored under: the lowercase hex SHA-256
+/// of its bytes. Payloads are stored once however many peers a message
+/// goes to (a share to `all` sends every member the same bytes).
+pub(crate) fn payload_key(payload: &str) -> String {
+    use sha2::{Digest, Sha256};
+    Sha256::digest(payload.as_bytes())
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect()
+}
+
 /// The messages to enqueue, by peer in name order, each peer's in batch
 /// order without repeated ids; `keep` drops messages before grouping.
 pub(crate) fn by_peer<'a>(

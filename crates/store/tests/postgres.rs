@@ -107,6 +107,15 @@ impl Backend for PgBackend {
         rows.iter().map(|r| r.get(0)).collect()
     }
 
+    async fn count(&self, sql: &str) -> i64 {
+        connect(&self.database())
+            .await
+            .query_one(sql, &[])
+            .await
+            .unwrap()
+            .get(0)
+    }
+
     async fn execute(&self, sql: &str) {
         connect(&self.database())
             .await

@@ -67,6 +67,10 @@ impl Backend for SqliteBackend {
             .unwrap()
     }
 
+    async fn count(&self, sql: &str) -> i64 {
+        self.connection().query_row(sql, [], |r| r.get(0)).unwrap()
+    }
+
     async fn execute(&self, sql: &str) {
         self.connection().execute_batch(sql).unwrap();
     }

@@ -4,7 +4,7 @@
 //! numbers are unique and strictly increase in commit order, and a reader
 //! paging with `seq > after` never sees a gap fill in behind it.
 
-use std::collections::{BTreeMap, HashSet};
+use std::collections::{BTreeMap, HashMap, HashSet};
 
 use deadpool_postgres::{Client, GenericClient};
 use liaison_core::StoreError;
@@ -13,7 +13,7 @@ use tokio_postgres::Row;
 use tokio_postgres::types::ToSql;
 
 use super::{error, get};
-use crate::exchange::PeerMessages;
+use crate::exchange::{PeerMessages, payload_key};
 use crate::shared::{kind_from_str, object_key, position, row_limit, to_u64};
 
 /// Enqueues each peer's messages after its last sequence number, skipping
@@ -84,7 +84,7 @@ async fn insert<C: GenericClient>(
 ) -> Result<(), StoreError> {
     let ids: Vec<&str> = messages.iter().map(|(_, m)| m.id.as_str()).collect();
     let kinds: Vec<&str> = messages.iter().map(|(_, m)| m.kind.as_str()).collect();
-    let payloads: Vec<&str> = messages.iter().map(|(_, m)| m.payload.as_str()).collect();
+    let refs = store_payloads(tx, messages).await?;
     let objects: Vec<Option<&str>> = messages
         .iter()
         .map(|(_, m)| m.object.as_ref().map(|k| k.id.as_str()))
@@ -95,30 +95,69 @@ async fn insert<C: GenericClient>(
         .collect();
     let stmt = tx
         .prepare_cached(
-            "INSERT INTO outbox (peer, seq, id, kind, object_id, version_key, created_at)
-             SELECT $1::text, m.*, $7::int8 FROM UNNEST($2::int8[], $3::text[], $4::text[], $5::text[], $6::int8[]) AS m",
+            "INSERT INTO outbox (peer, seq, id, kind, payload_ref, object_id, version_key, created_at)
+             SELECT $1::text, m.*, $8::int8 FROM UNNEST($2::int8[], $3::text[], $4::text[], $5::int8[], $6::text[], $7::int8[]) AS m",
         )
         .await
         .map_err(error)?;
-    let params: [&(dyn ToSql + Sync); 7] = [&peer, &seqs, &ids, &kinds, &objects, &keys, &now];
+    let params: [&(dyn ToSql + Sync); 8] =
+        [&peer, &seqs, &ids, &kinds, &refs, &objects, &keys, &now];
     tx.execute(&stmt, &params).await.map_err(error)?;
-    let stmt = tx
-        .prepare_cached(
-            "INSERT INTO outbox_payloads (peer, seq, payload)
-             SELECT $1::text, m.* FROM UNNEST($2::int8[], $3::text[]) AS m",
-        )
-        .await
-        .map_err(error)?;
-    tx.execute(&stmt, &[&peer, &seqs, &payloads])
-        .await
-        .map_err(error)?;
     Ok(())
 }
 
-/// Messages with their payloads. The payload lives in its own table so that
-/// marking a message delivered writes a short row version, not the message.
+/// Stores each distinct payload of `messages` once (by [`payload_key`];
+/// one already stored, by this or an earlier message, is not stored
+/// again) and returns the number of each message's payload, in order.
+async fn store_payloads<C: GenericClient>(
+    tx: &C,
+    messages: &PeerMessages<'_>,
+) -> Result<Vec<i64>, StoreError> {
+    let keys: Vec<String> = messages
+        .iter()
+        .map(|(_, m)| payload_key(&m.payload))
+        .collect();
+    // In key order: two transactions storing the same payloads take their
+    // index entries in the same order, so they never wait on each other
+    // in a cycle.
+    let mut distinct: BTreeMap<&str, &str> = BTreeMap::new();
+    for (key, (_, m)) in keys.iter().zip(messages) {
+        distinct.entry(key.as_str()).or_insert(m.payload.as_str());
+    }
+    let (new_keys, payloads): (Vec<&str>, Vec<&str>) = distinct.into_iter().unzip();
+    let stmt = tx
+        .prepare_cached(
+            "INSERT INTO outbox_payloads (key, payload)
+             SELECT * FROM UNNEST($1::text[], $2::text[]) ON CONFLICT (key) DO NOTHING",
+        )
+        .await
+        .map_err(error)?;
+    tx.execute(&stmt, &[&new_keys, &payloads])
+        .await
+        .map_err(error)?;
+    let stmt = tx
+        .prepare_cached("SELECT key, n FROM outbox_payloads WHERE key = ANY($1)")
+        .await
+        .map_err(error)?;
+    let mut numbers: HashMap<String, i64> = HashMap::new();
+    for row in tx.query(&stmt, &[&new_keys]).await.map_err(error)? {
+        numbers.insert(get(&row, 0)?, get(&row, 1)?);
+    }
+    keys.iter()
+        .map(|key| {
+            numbers
+                .get(key)
+                .copied()
+                .ok_or_else(|| StoreError::Unavailable(format!("the payload {key} was not stored")))
+        })
+        .collect()
+}
+
+/// Messages with their payloads. The payload lives in its own table, once
+/// (see [`store_payloads`]), so marking a message delivered writes a short
+/// row version, not the message.
 const OUTBOX_SELECT: &str = "SELECT o.peer, o.seq, o.id, o.kind, p.payload, o.object_id, o.version_key, o.created_at, o.delivered_at
-     FROM outbox o JOIN outbox_payloads p ON p.peer = o.peer AND p.seq = o.seq";
+     FROM outbox o JOIN outbox_payloads p ON p.n = o.payload_ref";
 
 fn to_row(row: &Row) -> Result<OutboxRow, StoreError> {
     Ok(OutboxRow {

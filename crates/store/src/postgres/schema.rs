@@ -187,16 +187,20 @@ CREATE TABLE pull_positions (
 );
 "#;
 
-/// Version 3: outbox payloads in their own table, as on SQLite: marking a
-/// message delivered then writes a short row version, not the message.
+/// Version 3: outbox payloads in their own table, stored once by their
+/// SHA-256 as on SQLite (see its version 3).
 const V3: &str = r#"
 CREATE TABLE outbox_payloads (
-    peer TEXT COLLATE "C" NOT NULL,
-    seq BIGINT NOT NULL,
-    payload TEXT NOT NULL,
-    PRIMARY KEY (peer, seq)
+    n BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+    key TEXT COLLATE "C" NOT NULL UNIQUE,
+    payload TEXT NOT NULL
 );
-INSERT INTO outbox_payloads (peer, seq, payload) SELECT peer, seq, payload FROM outbox;
+INSERT INTO outbox_payloads (key, payload)
+    SELECT 'v2:' || peer || ':' || seq, payload FROM outbox ORDER BY peer, seq;
+ALTER TABLE outbox ADD COLUMN payload_ref BIGINT NOT NULL DEFAULT 0;
+UPDATE outbox SET payload_ref = p.n
+    FROM outbox_payloads p WHERE p.key = 'v2:' || outbox.peer || ':' || outbox.seq;
+ALTER TABLE outbox ALTER COLUMN payload_ref DROP DEFAULT;
 ALTER TABLE outbox DROP COLUMN payload;
 "#;
 

@@ -4,14 +4,14 @@
 //! IMMEDIATE` to commit, makes the numbers strictly increase in commit
 //! order across connections and processes.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 
 use liaison_core::StoreError;
 use liaison_core::exchange::OutboxRow;
 use rusqlite::{Connection, OptionalExtension, Row, params};
 
 use super::error;
-use crate::exchange::PeerMessages;
+use crate::exchange::{PeerMessages, payload_key};
 use crate::shared::{kind_from_str, object_key, position, row_limit, to_i64, to_u64};
 
 /// Enqueues each peer's messages after its last sequence number, skipping
@@ -30,13 +30,11 @@ pub(super) fn enqueue(
     // skipped by the conflict, and then takes no sequence number.
     let mut insert = tx
         .prepare_cached(
-            "INSERT INTO outbox (peer, seq, id, kind, object_id, version_key, created_at)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7) ON CONFLICT (peer, id) DO NOTHING",
+            "INSERT INTO outbox (peer, seq, id, kind, payload_ref, object_id, version_key, created_at)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8) ON CONFLICT (peer, id) DO NOTHING",
         )
         .map_err(error)?;
-    let mut insert_payload = tx
-        .prepare_cached("INSERT INTO outbox_payloads (peer, seq, payload) VALUES (?1, ?2, ?3)")
-        .map_err(error)?;
+    let mut payloads = Payloads::new(tx)?;
     let mut advance = tx
         .prepare_cached(
             "INSERT INTO outbox_heads (peer, last_seq) VALUES (?1, ?2)
@@ -58,12 +56,14 @@ pub(super) fn enqueue(
                 Some(k) => (Some(k.id.as_str()), Some(k.version_key)),
                 None => (None, None),
             };
+            let payload = payloads.store(&m.payload)?;
             let inserted = insert
                 .execute(params![
                     peer,
                     seq,
                     m.id,
                     m.kind.as_str(),
+                    payload,
                     object_id,
                     version_key,
                     now
@@ -72,9 +72,6 @@ pub(super) fn enqueue(
             if inserted == 0 {
                 continue;
             }
-            insert_payload
-                .execute(params![peer, seq, m.payload])
-                .map_err(error)?;
             last = seq;
             enqueued.push((index, peer.to_owned(), to_u64(last, "outbox seq")?));
         }
@@ -85,10 +82,46 @@ pub(super) fn enqueue(
     Ok(enqueued)
 }
 
-/// Messages with their payloads. The payload lives in its own table so that
-/// marking a message delivered rewrites a short row, not the message.
+/// The payloads of one enqueuing transaction: each stored once (by
+/// [`payload_key`]), its number remembered for the next peer.
+struct Payloads<'c> {
+    insert: rusqlite::CachedStatement<'c>,
+    find: rusqlite::CachedStatement<'c>,
+    known: HashMap<String, i64>,
+}
+
+impl<'c> Payloads<'c> {
+    fn new(tx: &'c Connection) -> Result<Self, StoreError> {
+        Ok(Payloads {
+            insert: tx
+                .prepare_cached(
+                    "INSERT INTO outbox_payloads (key, payload) VALUES (?1, ?2) ON CONFLICT (key) DO NOTHING",
+                )
+                .map_err(error)?,
+            find: tx
+                .prepare_cached("SELECT n FROM outbox_payloads WHERE key = ?1")
+                .map_err(error)?,
+            known: HashMap::new(),
+        })
+    }
+
+    /// The number of `payload`, stored now if no message had it yet.
+    fn store(&mut self, payload: &str) -> Result<i64, StoreError> {
+        let key = payload_key(payload);
+        if let Some(&n) = self.known.get(&key) {
+            return Ok(n);
+        }
+        self.insert.execute((&key, payload)).map_err(error)?;
+        let n: i64 = self.find.query_row([&key], |r| r.get(0)).map_err(error)?;
+        self.known.insert(key, n);
+        Ok(n)
+    }
+}
+
+/// Messages with their payloads (see `Payloads`): the payload lives in its
+/// own table, once, so marking a message delivered rewrites a short row.
 const OUTBOX_SELECT: &str = "SELECT o.peer, o.seq, o.id, o.kind, p.payload, o.object_id, o.version_key, o.created_at, o.delivered_at
-     FROM outbox o JOIN outbox_payloads p ON p.peer = o.peer AND p.seq = o.seq";
+     FROM outbox o JOIN outbox_payloads p ON p.n = o.payload_ref";
 
 type Columns = (
     (String, i64, String, String, String),

@@ -221,20 +221,24 @@ CREATE TABLE pull_positions (
 );
 ";
 
-/// Version 3: outbox payloads in their own table, so that marking a message
-/// delivered (an update of its row) rewrites a short row instead of the
-/// whole message.
+/// Version 3: outbox payloads in their own table, stored once by their
+/// SHA-256 (`key`) however many peers a message goes to, and referred to
+/// by number from `outbox.payload_ref`: a share to `all` keeps one copy of
+/// each message, and marking a message delivered (an update of its row)
+/// rewrites a short row. Payloads of version 2 are keyed by their place.
 const V3: &str = "
 CREATE TABLE outbox_payloads (
-    peer TEXT NOT NULL,
-    seq INTEGER NOT NULL,
-    payload TEXT NOT NULL,
-    PRIMARY KEY (peer, seq)
+    n INTEGER PRIMARY KEY,
+    key TEXT NOT NULL UNIQUE,
+    payload TEXT NOT NULL
 );
-INSERT INTO outbox_payloads (peer, seq, payload) SELECT peer, seq, payload FROM outbox;
+INSERT INTO outbox_payloads (key, payload)
+    SELECT 'v2:' || peer || ':' || seq, payload FROM outbox ORDER BY peer, seq;
+ALTER TABLE outbox ADD COLUMN payload_ref INTEGER NOT NULL DEFAULT 0;
+UPDATE outbox SET payload_ref =
+    (SELECT n FROM outbox_payloads WHERE key = 'v2:' || outbox.peer || ':' || outbox.seq);
 ALTER TABLE outbox DROP COLUMN payload;
 ";
-
 /// Opens one connection with the settings every connection needs (these
 /// pragmas are per connection, not stored in the file).
 pub(super) fn connect(path: &Path, cache: Cache) -> rusqlite::Result<Connection> {

@@ -140,7 +140,8 @@ pub async fn version_1_databases_keep_their_data(backend: Arc<dyn Backend>) {
 /// `outbox`), keeping its messages (the same SQL on both engines).
 const OUTBOX_AS_VERSION_2: &str = "
 ALTER TABLE outbox ADD COLUMN payload TEXT NOT NULL DEFAULT '';
-UPDATE outbox SET payload = (SELECT p.payload FROM outbox_payloads p WHERE p.peer = outbox.peer AND p.seq = outbox.seq);
+UPDATE outbox SET payload = (SELECT p.payload FROM outbox_payloads p WHERE p.n = outbox.payload_ref);
+ALTER TABLE outbox DROP COLUMN payload_ref;
 DROP TABLE outbox_payloads;
 DELETE FROM schema_version WHERE version = 3;";
 

@@ -49,6 +49,9 @@ pub trait Backend: Send + Sync + 'static {
     async fn schema_versions(&self) -> Vec<i64>;
     /// Runs SQL on the database behind the store's back (to corrupt it).
     async fn execute(&self, sql: &str);
+    /// The number a `SELECT count(*) ...` query gives, behind the store's
+    /// back (to see how it stores things).
+    async fn count(&self, sql: &str) -> i64;
     /// The schema of version 1, as Liaison 0.1 created it, in this engine's
     /// dialect (to test migrations from it).
     fn v1_schema(&self) -> &'static str;
@@ -171,6 +174,7 @@ macro_rules! conformance_tests {
             atomicity::failed_local_feedback_and_deliveries_store_nothing,
             migration::version_1_databases_keep_their_data,
             migration::version_2_outboxes_keep_their_messages,
+            outbox::a_payload_sent_to_many_peers_is_stored_once,
         );
     };
     (@store $($module:ident :: $check:ident),* $(,)?) => {$(

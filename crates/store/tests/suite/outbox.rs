@@ -150,3 +150,39 @@ pub async fn pending_after_and_delivered(store: Arc<dyn Store>, clock: Arc<Manua
     );
     assert_eq!(s.outbox_after("cert-c", 0, 100).await.unwrap(), vec![]);
 }
+
+/// A message that goes to many peers with the same bytes (a share to
+/// `all`) keeps one copy of its payload, whichever call enqueues it.
+pub async fn a_payload_sent_to_many_peers_is_stored_once(backend: Arc<dyn Backend>) {
+    let store = open(backend.as_ref(), Arc::new(ManualClock::new(START))).await;
+    let s = store.as_ref();
+    let to_all = collection(s, Some("to-all")).await;
+    let o = indicator(1, 0);
+    let mut batch = share_batch(
+        &to_all,
+        std::slice::from_ref(&o),
+        &["cert-b", "cert-c", "cert-d"],
+    );
+    for m in &mut batch.outbox {
+        m.payload = format!(r#"{{"to":"all","object":{}}}"#, o.json);
+    }
+    let payload = batch.outbox[0].payload.clone();
+    let shared = s.share(batch).await.unwrap();
+    assert_eq!(shared.enqueued.len(), 3);
+    let stored = "SELECT count(*) FROM outbox_payloads";
+    assert_eq!(backend.count(stored).await, 1);
+    let mut late = act_message("cert-e", "late");
+    late.payload = payload.clone();
+    s.enqueue(vec![late]).await.unwrap();
+    assert_eq!(backend.count(stored).await, 1);
+    for peer in ["cert-b", "cert-c", "cert-d", "cert-e"] {
+        let rows = s.outbox_after(peer, 0, 10).await.unwrap();
+        assert_eq!(rows.len(), 1, "{peer}");
+        assert_eq!(rows[0].payload, payload, "{peer}");
+    }
+    // Different bytes are different payloads.
+    s.enqueue(vec![act_message("cert-b", "other")])
+        .await
+        .unwrap();
+    assert_eq!(backend.count(stored).await, 2);
+}
