@@ -70,37 +70,10 @@ pub fn prepare(
     })
 }
 
-/// Envelopes with fewer objects than this are validated on one thread.
-const PARALLEL_MIN: usize = 64;
-
-/// Validates `objects` in order, split over the available cores when there
-/// are many (validation and re-serialisation are CPU work, ~5 µs per 1 KB
-/// indicator, and a single client's ingest otherwise leaves all cores but
-/// one idle while it runs).
+/// Validates `objects` in order, over the available cores when there are
+/// many (~5 µs per 1 KB indicator).
 fn prepare_objects(objects: &[Value<'_>]) -> Vec<AddItem> {
-    let threads = std::thread::available_parallelism().map_or(1, usize::from);
-    if threads < 2 || objects.len() < PARALLEL_MIN {
-        return objects.iter().map(prepare_object).collect();
-    }
-    let chunk = objects.len().div_ceil(threads);
-    let mut chunks = objects.chunks(chunk);
-    let first = chunks.next().unwrap_or_default();
-    std::thread::scope(|scope| {
-        let others: Vec<_> = chunks
-            .map(|c| scope.spawn(move || c.iter().map(prepare_object).collect::<Vec<_>>()))
-            .collect();
-        let mut items: Vec<AddItem> = Vec::with_capacity(objects.len());
-        items.extend(first.iter().map(prepare_object));
-        for other in others {
-            match other.join() {
-                Ok(done) => items.extend(done),
-                // A panic in validation is a bug; surface it as it would
-                // have surfaced on one thread.
-                Err(panic) => std::panic::resume_unwind(panic),
-            }
-        }
-        items
-    })
+    crate::parallel::par_map(objects, prepare_object)
 }
 
 /// Validates one object and, when valid, extracts what the store indexes.

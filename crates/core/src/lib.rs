@@ -23,6 +23,7 @@ pub mod ingest;
 pub mod ledger;
 pub mod model;
 pub mod objects;
+mod parallel;
 pub mod status;
 pub mod store;
 pub mod users;

@@ -71,7 +71,7 @@ pub(super) fn check_all(
     }
     .into_iter()
     .zip(acts);
-    let checked = super::par_map(&envelope.messages, |m| check(envelope, m, incoming));
+    let checked = crate::parallel::par_map(&envelope.messages, |m| check(envelope, m, incoming));
     let seals = verify_seals(&checked, incoming);
     checked
         .into_iter()
@@ -109,7 +109,7 @@ fn verify_seals(
         })
         .filter(|seal| seen.insert(*seal))
         .collect();
-    let verdicts = super::par_map(&distinct, |seal| seal.verify(incoming.sender_key));
+    let verdicts = crate::parallel::par_map(&distinct, |seal| seal.verify(incoming.sender_key));
     distinct.into_iter().cloned().zip(verdicts).collect()
 }
 

@@ -122,38 +122,6 @@ pub enum ExchangeError {
     Store(#[from] StoreError),
 }
 
-/// Lists shorter than this are worked on one thread.
-const PARALLEL_MIN: usize = 64;
-
-/// `items.iter().map(f)`, in order, spread over the cores when there are
-/// many items: validation and signatures are CPU work (tens of
-/// microseconds per object), and bulk exchanges otherwise leave all cores
-/// but one idle.
-pub(crate) fn par_map<T: Sync, R: Send>(items: &[T], f: impl Fn(&T) -> R + Sync) -> Vec<R> {
-    let threads = std::thread::available_parallelism().map_or(1, usize::from);
-    if threads < 2 || items.len() < PARALLEL_MIN {
-        return items.iter().map(f).collect();
-    }
-    let chunk = items.len().div_ceil(threads);
-    let f = &f;
-    std::thread::scope(|scope| {
-        let handles: Vec<_> = items
-            .chunks(chunk)
-            .map(|c| scope.spawn(move || c.iter().map(f).collect::<Vec<R>>()))
-            .collect();
-        let mut all = Vec::with_capacity(items.len());
-        for handle in handles {
-            match handle.join() {
-                Ok(done) => all.extend(done),
-                // A panic here is a bug; surface it as it would have
-                // surfaced on one thread.
-                Err(panic) => std::panic::resume_unwind(panic),
-            }
-        }
-        all
-    })
-}
-
 impl From<FormatError> for ExchangeError {
     fn from(e: FormatError) -> Self {
         ExchangeError::Invalid(e.to_string())

@@ -94,7 +94,8 @@ pub async fn share(
     };
     let lookups = lookup(store, node, &members, &recipients, objects).await?;
     let work: Vec<(&Value<'_>, Lookup)> = objects.iter().zip(lookups).collect();
-    let mut prepared = super::par_map(&work, |(value, lookup)| prepare(node, value, lookup));
+    let mut prepared =
+        crate::parallel::par_map(&work, |(value, lookup)| prepare(node, value, lookup));
     sign_provenance(node, audience, &recipients, &mut prepared, now_micros)?;
     let mut report = ShareReport {
         statuses: Vec::new(),
@@ -270,7 +271,7 @@ fn sign_provenance(
             })
             .collect();
         let records = Provenance::sign_batch(&node.author(), &entries, &disclosed, now_micros)?;
-        let texts = super::par_map(&records, to_json)
+        let texts = crate::parallel::par_map(&records, to_json)
             .into_iter()
             .collect::<Result<Vec<String>, ExchangeError>>()?;
         for (&i, text) in indices.iter().zip(texts) {
