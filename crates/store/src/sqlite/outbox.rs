@@ -95,7 +95,7 @@ impl<'c> Payloads<'c> {
         Ok(Payloads {
             insert: tx
                 .prepare_cached(
-                    "INSERT INTO outbox_payloads (key, payload) VALUES (?1, ?2) ON CONFLICT (key) DO NOTHING",
+                    "INSERT INTO outbox_payloads (key, payload) VALUES (?1, ?2) ON CONFLICT (key) DO NOTHING RETURNING n",
                 )
                 .map_err(error)?,
             find: tx
@@ -111,8 +111,16 @@ impl<'c> Payloads<'c> {
         if let Some(&n) = self.known.get(&key) {
             return Ok(n);
         }
-        self.insert.execute((&key, payload)).map_err(error)?;
-        let n: i64 = self.find.query_row([&key], |r| r.get(0)).map_err(error)?;
+        // Stored now (the number returned), or by an earlier message.
+        let inserted: Option<i64> = self
+            .insert
+            .query_row((&key, payload), |r| r.get(0))
+            .optional()
+            .map_err(error)?;
+        let n = match inserted {
+            Some(n) => n,
+            None => self.find.query_row([&key], |r| r.get(0)).map_err(error)?,
+        };
         self.known.insert(key, n);
         Ok(n)
     }
