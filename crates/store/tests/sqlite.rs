@@ -163,3 +163,35 @@ async fn the_file_is_in_wal_mode() {
     assert_eq!(mode, "wal");
     backend.cleanup().await;
 }
+
+/// Commits leave the copying of the write-ahead log into the database file
+/// to the store's checkpoint thread: with the store still open (and far
+/// below the writer's own backstop size), what was written reaches the
+/// database file.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_thread_checkpoints_what_commits_wrote() {
+    let backend = SqliteBackend::new();
+    let clock = Arc::new(ManualClock::new(suite::START));
+    let store = suite::open(&backend, clock).await;
+    let c = suite::collection(store.as_ref(), None).await;
+    let size = || std::fs::metadata(backend.path()).map_or(0, |m| m.len());
+    let before = size();
+    for batch in 0..4 {
+        let objects = (0..250)
+            .map(|n| suite::indicator(batch * 250 + n, 0))
+            .collect();
+        suite::add(store.as_ref(), &c, objects).await;
+    }
+    // About 300 KB of objects: in the log at once, in the file soon after.
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(30);
+    while size() < before + 200_000 {
+        assert!(
+            std::time::Instant::now() < deadline,
+            "nothing was checkpointed: the database file stayed at {} bytes",
+            size()
+        );
+        tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+    }
+    drop(store);
+    backend.cleanup().await;
+}
