@@ -99,12 +99,39 @@ pub(crate) fn not_conflicted(
 /// Messages of one peer to enqueue, with their index in the batch.
 pub(crate) type PeerMessages<'a> = Vec<(usize, &'a OutboxMessage)>;
 
-/// The key a message's payload is stored under: the lowercase hex SHA-256
-/// of its bytes. Payloads are stored once however many peers a message
-/// goes to (a share to `all` sends every member the same bytes).
-pub(crate) fn payload_key(payload: &str) -> String {
+/// Where a kind of text stored once by content is kept (see [`text_key`]):
+/// a table `(n, key UNIQUE, <column>)` that rows refer to by `n`.
+#[derive(Debug, Clone, Copy)]
+pub(crate) enum TextTable {
+    /// `outbox_payloads (n, key, payload)`, from `outbox.payload_ref`.
+    OutboxPayloads,
+    /// `provenance_records (n, key, json)`, from `provenance.record_ref`.
+    ProvenanceRecords,
+}
+
+impl TextTable {
+    pub(crate) fn table(self) -> &'static str {
+        match self {
+            TextTable::OutboxPayloads => "outbox_payloads",
+            TextTable::ProvenanceRecords => "provenance_records",
+        }
+    }
+
+    pub(crate) fn column(self) -> &'static str {
+        match self {
+            TextTable::OutboxPayloads => "payload",
+            TextTable::ProvenanceRecords => "json",
+        }
+    }
+}
+
+/// The key a stored text (an outbox payload, a provenance record) is kept
+/// under: the lowercase hex SHA-256 of its bytes. Such texts are stored
+/// once however many peers they concern (a share to `all` sends every
+/// member the same message and the same record).
+pub(crate) fn text_key(text: &str) -> String {
     use sha2::{Digest, Sha256};
-    Sha256::digest(payload.as_bytes())
+    Sha256::digest(text.as_bytes())
         .iter()
         .map(|b| format!("{b:02x}"))
         .collect()

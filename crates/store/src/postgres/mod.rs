@@ -14,6 +14,7 @@ mod objects;
 mod outbox;
 mod records;
 mod schema;
+mod texts;
 mod users;
 
 use std::fmt;

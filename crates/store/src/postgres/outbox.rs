@@ -4,7 +4,7 @@
 //! numbers are unique and strictly increase in commit order, and a reader
 //! paging with `seq > after` never sees a gap fill in behind it.
 
-use std::collections::{BTreeMap, HashMap, HashSet};
+use std::collections::{BTreeMap, HashSet};
 
 use deadpool_postgres::{Client, GenericClient};
 use liaison_core::StoreError;
@@ -12,8 +12,9 @@ use liaison_core::exchange::OutboxRow;
 use tokio_postgres::Row;
 use tokio_postgres::types::ToSql;
 
+use super::texts::store_texts;
 use super::{error, get};
-use crate::exchange::{PeerMessages, payload_key};
+use crate::exchange::{PeerMessages, TextTable};
 use crate::shared::{kind_from_str, object_key, position, row_limit, to_u64};
 
 /// Enqueues each peer's messages after its last sequence number, skipping
@@ -84,7 +85,8 @@ async fn insert<C: GenericClient>(
 ) -> Result<(), StoreError> {
     let ids: Vec<&str> = messages.iter().map(|(_, m)| m.id.as_str()).collect();
     let kinds: Vec<&str> = messages.iter().map(|(_, m)| m.kind.as_str()).collect();
-    let refs = store_payloads(tx, messages).await?;
+    let payloads: Vec<&str> = messages.iter().map(|(_, m)| m.payload.as_str()).collect();
+    let refs = store_texts(tx, TextTable::OutboxPayloads, &payloads).await?;
     let objects: Vec<Option<&str>> = messages
         .iter()
         .map(|(_, m)| m.object.as_ref().map(|k| k.id.as_str()))
@@ -106,55 +108,8 @@ async fn insert<C: GenericClient>(
     Ok(())
 }
 
-/// Stores each distinct payload of `messages` once (by [`payload_key`];
-/// one already stored, by this or an earlier message, is not stored
-/// again) and returns the number of each message's payload, in order.
-async fn store_payloads<C: GenericClient>(
-    tx: &C,
-    messages: &PeerMessages<'_>,
-) -> Result<Vec<i64>, StoreError> {
-    let keys: Vec<String> = messages
-        .iter()
-        .map(|(_, m)| payload_key(&m.payload))
-        .collect();
-    // In key order: two transactions storing the same payloads take their
-    // index entries in the same order, so they never wait on each other
-    // in a cycle.
-    let mut distinct: BTreeMap<&str, &str> = BTreeMap::new();
-    for (key, (_, m)) in keys.iter().zip(messages) {
-        distinct.entry(key.as_str()).or_insert(m.payload.as_str());
-    }
-    let (new_keys, payloads): (Vec<&str>, Vec<&str>) = distinct.into_iter().unzip();
-    let stmt = tx
-        .prepare_cached(
-            "INSERT INTO outbox_payloads (key, payload)
-             SELECT * FROM UNNEST($1::text[], $2::text[]) ON CONFLICT (key) DO NOTHING",
-        )
-        .await
-        .map_err(error)?;
-    tx.execute(&stmt, &[&new_keys, &payloads])
-        .await
-        .map_err(error)?;
-    let stmt = tx
-        .prepare_cached("SELECT key, n FROM outbox_payloads WHERE key = ANY($1)")
-        .await
-        .map_err(error)?;
-    let mut numbers: HashMap<String, i64> = HashMap::new();
-    for row in tx.query(&stmt, &[&new_keys]).await.map_err(error)? {
-        numbers.insert(get(&row, 0)?, get(&row, 1)?);
-    }
-    keys.iter()
-        .map(|key| {
-            numbers
-                .get(key)
-                .copied()
-                .ok_or_else(|| StoreError::Unavailable(format!("the payload {key} was not stored")))
-        })
-        .collect()
-}
-
 /// Messages with their payloads. The payload lives in its own table, once
-/// (see [`store_payloads`]), so marking a message delivered writes a short
+/// (see [`super::texts`]), so marking a message delivered writes a short
 /// row version, not the message.
 const OUTBOX_SELECT: &str = "SELECT o.peer, o.seq, o.id, o.kind, p.payload, o.object_id, o.version_key, o.created_at, o.delivered_at
      FROM outbox o JOIN outbox_payloads p ON p.n = o.payload_ref";

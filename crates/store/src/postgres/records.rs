@@ -14,8 +14,9 @@ use liaison_core::exchange::{
 };
 use tokio_postgres::Row;
 
+use super::texts::store_texts;
 use super::{error, get};
-use crate::exchange::check_same_commonwealth;
+use crate::exchange::{TextTable, check_same_commonwealth};
 use crate::shared::kind_from_str;
 
 pub(super) async fn adopt(client: &Client, record: &CommonwealthRecord) -> Result<(), StoreError> {
@@ -115,10 +116,11 @@ pub(super) async fn insert_provenance<C: GenericClient>(
     let origins: Vec<&str> = rows.iter().map(|p| p.origin.as_str()).collect();
     let recipients: Vec<&str> = rows.iter().map(|p| p.recipient.as_str()).collect();
     let jsons: Vec<&str> = rows.iter().map(|p| p.json.as_str()).collect();
+    let records = store_texts(client, TextTable::ProvenanceRecords, &jsons).await?;
     let stmt = client
         .prepare_cached(
-            "INSERT INTO provenance (object_id, version_key, origin, recipient, json, received_at)
-             SELECT *, $6::int8 FROM UNNEST($1::text[], $2::int8[], $3::text[], $4::text[], $5::text[])
+            "INSERT INTO provenance (object_id, version_key, origin, recipient, record_ref, received_at)
+             SELECT *, $6::int8 FROM UNNEST($1::text[], $2::int8[], $3::text[], $4::text[], $5::int8[])
              ON CONFLICT DO NOTHING",
         )
         .await
@@ -126,7 +128,7 @@ pub(super) async fn insert_provenance<C: GenericClient>(
     client
         .execute(
             &stmt,
-            &[&ids, &keys, &origins, &recipients, &jsons, &received_at],
+            &[&ids, &keys, &origins, &recipients, &records, &received_at],
         )
         .await
         .map_err(error)?;
@@ -139,8 +141,9 @@ pub(super) async fn provenance_of(
 ) -> Result<Vec<ProvenanceRow>, StoreError> {
     let stmt = client
         .prepare_cached(
-            "SELECT object_id, version_key, origin, recipient, json FROM provenance
-             WHERE object_id = $1 ORDER BY version_key, origin, recipient",
+            "SELECT p.object_id, p.version_key, p.origin, p.recipient, r.json
+             FROM provenance p JOIN provenance_records r ON r.n = p.record_ref
+             WHERE p.object_id = $1 ORDER BY p.version_key, p.origin, p.recipient",
         )
         .await
         .map_err(error)?;

@@ -187,8 +187,8 @@ CREATE TABLE pull_positions (
 );
 "#;
 
-/// Version 3: outbox payloads in their own table, stored once by their
-/// SHA-256 as on SQLite (see its version 3).
+/// Version 3: outbox payloads and provenance records in tables of their
+/// own, each stored once by its SHA-256, as on SQLite (see its version 3).
 const V3: &str = r#"
 CREATE TABLE outbox_payloads (
     n BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
@@ -202,6 +202,19 @@ UPDATE outbox SET payload_ref = p.n
     FROM outbox_payloads p WHERE p.key = 'v2:' || outbox.peer || ':' || outbox.seq;
 ALTER TABLE outbox ALTER COLUMN payload_ref DROP DEFAULT;
 ALTER TABLE outbox DROP COLUMN payload;
+CREATE TABLE provenance_records (
+    n BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+    key TEXT COLLATE "C" NOT NULL UNIQUE,
+    json TEXT NOT NULL
+);
+INSERT INTO provenance_records (key, json)
+    SELECT 'v2:' || object_id || ':' || version_key || ':' || origin || ':' || recipient, json
+    FROM provenance;
+ALTER TABLE provenance ADD COLUMN record_ref BIGINT NOT NULL DEFAULT 0;
+UPDATE provenance SET record_ref = r.n FROM provenance_records r WHERE r.key =
+    'v2:' || provenance.object_id || ':' || provenance.version_key || ':' || provenance.origin || ':' || provenance.recipient;
+ALTER TABLE provenance ALTER COLUMN record_ref DROP DEFAULT;
+ALTER TABLE provenance DROP COLUMN json;
 "#;
 
 /// Brings the schema to [`SCHEMA_VERSION`].

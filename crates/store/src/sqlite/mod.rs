@@ -15,6 +15,7 @@ mod objects;
 mod outbox;
 mod records;
 mod schema;
+mod texts;
 mod users;
 
 use std::fmt;

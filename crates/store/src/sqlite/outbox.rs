@@ -4,14 +4,15 @@
 //! IMMEDIATE` to commit, makes the numbers strictly increase in commit
 //! order across connections and processes.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::BTreeMap;
 
 use liaison_core::StoreError;
 use liaison_core::exchange::OutboxRow;
 use rusqlite::{Connection, OptionalExtension, Row, params};
 
 use super::error;
-use crate::exchange::{PeerMessages, payload_key};
+use super::texts::Texts;
+use crate::exchange::{PeerMessages, TextTable};
 use crate::shared::{kind_from_str, object_key, position, row_limit, to_i64, to_u64};
 
 /// Enqueues each peer's messages after its last sequence number, skipping
@@ -34,7 +35,7 @@ pub(super) fn enqueue(
              VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8) ON CONFLICT (peer, id) DO NOTHING",
         )
         .map_err(error)?;
-    let mut payloads = Payloads::new(tx)?;
+    let mut payloads = Texts::new(tx, TextTable::OutboxPayloads)?;
     let mut advance = tx
         .prepare_cached(
             "INSERT INTO outbox_heads (peer, last_seq) VALUES (?1, ?2)
@@ -82,52 +83,9 @@ pub(super) fn enqueue(
     Ok(enqueued)
 }
 
-/// The payloads of one enqueuing transaction: each stored once (by
-/// [`payload_key`]), its number remembered for the next peer.
-struct Payloads<'c> {
-    insert: rusqlite::CachedStatement<'c>,
-    find: rusqlite::CachedStatement<'c>,
-    known: HashMap<String, i64>,
-}
-
-impl<'c> Payloads<'c> {
-    fn new(tx: &'c Connection) -> Result<Self, StoreError> {
-        Ok(Payloads {
-            insert: tx
-                .prepare_cached(
-                    "INSERT INTO outbox_payloads (key, payload) VALUES (?1, ?2) ON CONFLICT (key) DO NOTHING RETURNING n",
-                )
-                .map_err(error)?,
-            find: tx
-                .prepare_cached("SELECT n FROM outbox_payloads WHERE key = ?1")
-                .map_err(error)?,
-            known: HashMap::new(),
-        })
-    }
-
-    /// The number of `payload`, stored now if no message had it yet.
-    fn store(&mut self, payload: &str) -> Result<i64, StoreError> {
-        let key = payload_key(payload);
-        if let Some(&n) = self.known.get(&key) {
-            return Ok(n);
-        }
-        // Stored now (the number returned), or by an earlier message.
-        let inserted: Option<i64> = self
-            .insert
-            .query_row((&key, payload), |r| r.get(0))
-            .optional()
-            .map_err(error)?;
-        let n = match inserted {
-            Some(n) => n,
-            None => self.find.query_row([&key], |r| r.get(0)).map_err(error)?,
-        };
-        self.known.insert(key, n);
-        Ok(n)
-    }
-}
-
-/// Messages with their payloads (see `Payloads`): the payload lives in its
-/// own table, once, so marking a message delivered rewrites a short row.
+/// Messages with their payloads: the payload lives in its own table, once
+/// (see [`super::texts`]), so marking a message delivered rewrites a short
+/// row.
 const OUTBOX_SELECT: &str = "SELECT o.peer, o.seq, o.id, o.kind, p.payload, o.object_id, o.version_key, o.created_at, o.delivered_at
      FROM outbox o JOIN outbox_payloads p ON p.n = o.payload_ref";
 

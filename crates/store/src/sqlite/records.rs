@@ -13,7 +13,8 @@ use rusqlite::{Connection, OptionalExtension, Row};
 
 use super::error;
 use super::objects::write_transaction;
-use crate::exchange::check_same_commonwealth;
+use super::texts::Texts;
+use crate::exchange::{TextTable, check_same_commonwealth};
 use crate::shared::kind_from_str;
 
 pub(super) fn adopt(conn: &mut Connection, record: &CommonwealthRecord) -> Result<(), StoreError> {
@@ -94,17 +95,19 @@ pub(super) fn insert_provenance(
 ) -> Result<(), StoreError> {
     let mut stmt = conn
         .prepare_cached(
-            "INSERT INTO provenance (object_id, version_key, origin, recipient, json, received_at)
+            "INSERT INTO provenance (object_id, version_key, origin, recipient, record_ref, received_at)
              VALUES (?1, ?2, ?3, ?4, ?5, ?6) ON CONFLICT DO NOTHING",
         )
         .map_err(error)?;
+    let mut records = Texts::new(conn, TextTable::ProvenanceRecords)?;
     for p in rows {
+        let record = records.store(&p.json)?;
         stmt.execute((
             &p.object.id,
             p.object.version_key,
             &p.origin,
             &p.recipient,
-            &p.json,
+            record,
             received_at,
         ))
         .map_err(error)?;
@@ -118,8 +121,9 @@ pub(super) fn provenance_of(
 ) -> Result<Vec<ProvenanceRow>, StoreError> {
     let mut stmt = conn
         .prepare_cached(
-            "SELECT object_id, version_key, origin, recipient, json FROM provenance
-             WHERE object_id = ?1 ORDER BY version_key, origin, recipient",
+            "SELECT p.object_id, p.version_key, p.origin, p.recipient, r.json
+             FROM provenance p JOIN provenance_records r ON r.n = p.record_ref
+             WHERE p.object_id = ?1 ORDER BY p.version_key, p.origin, p.recipient",
         )
         .map_err(error)?;
     let rows = stmt

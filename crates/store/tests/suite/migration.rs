@@ -136,16 +136,21 @@ pub async fn version_1_databases_keep_their_data(backend: Arc<dyn Backend>) {
     );
 }
 
-/// Turns the outbox back into its version 2 layout (the payload a column of
-/// `outbox`), keeping its messages (the same SQL on both engines).
-const OUTBOX_AS_VERSION_2: &str = "
+/// Turns the outbox and the provenance back into their version 2 layout
+/// (the payload a column of `outbox`, the record one of `provenance`),
+/// keeping what they hold (the same SQL on both engines).
+const EXCHANGE_AS_VERSION_2: &str = "
 ALTER TABLE outbox ADD COLUMN payload TEXT NOT NULL DEFAULT '';
 UPDATE outbox SET payload = (SELECT p.payload FROM outbox_payloads p WHERE p.n = outbox.payload_ref);
 ALTER TABLE outbox DROP COLUMN payload_ref;
 DROP TABLE outbox_payloads;
+ALTER TABLE provenance ADD COLUMN json TEXT NOT NULL DEFAULT '';
+UPDATE provenance SET json = (SELECT r.json FROM provenance_records r WHERE r.n = provenance.record_ref);
+ALTER TABLE provenance DROP COLUMN record_ref;
+DROP TABLE provenance_records;
 DELETE FROM schema_version WHERE version = 3;";
 
-pub async fn version_2_outboxes_keep_their_messages(backend: Arc<dyn Backend>) {
+pub async fn version_2_outboxes_and_provenance_keep_what_they_hold(backend: Arc<dyn Backend>) {
     let clock = Arc::new(ManualClock::new(START));
     let store = open(backend.as_ref(), Arc::clone(&clock)).await;
     let c = collection(store.as_ref(), Some("to-all")).await;
@@ -160,8 +165,10 @@ pub async fn version_2_outboxes_keep_their_messages(backend: Arc<dyn Backend>) {
         .unwrap();
     let before_b = store.outbox_after("cert-b", 0, 10).await.unwrap();
     let before_c = store.outbox_after("cert-c", 0, 10).await.unwrap();
+    let provenance = store.provenance_of(&objects[0].id).await.unwrap();
+    assert_eq!(provenance.len(), 2);
     drop(store);
-    backend.execute(OUTBOX_AS_VERSION_2).await;
+    backend.execute(EXCHANGE_AS_VERSION_2).await;
     assert_eq!(backend.schema_versions().await, vec![1, 2]);
 
     let store = open(backend.as_ref(), clock).await;
@@ -179,6 +186,7 @@ pub async fn version_2_outboxes_keep_their_messages(backend: Arc<dyn Backend>) {
         seqs(&s.outbox_pending("cert-b", 10).await.unwrap()),
         vec![2]
     );
+    assert_eq!(s.provenance_of(&objects[0].id).await.unwrap(), provenance);
     // And the outbox goes on from where it was.
     let more = s
         .share(share_batch(&c, &[indicator(3, 0)], &["cert-b"]))

@@ -173,7 +173,7 @@ macro_rules! conformance_tests {
             atomicity::a_failed_receive_stores_nothing_not_even_the_nonce,
             atomicity::failed_local_feedback_and_deliveries_store_nothing,
             migration::version_1_databases_keep_their_data,
-            migration::version_2_outboxes_keep_their_messages,
+            migration::version_2_outboxes_and_provenance_keep_what_they_hold,
             outbox::a_payload_sent_to_many_peers_is_stored_once,
         );
     };

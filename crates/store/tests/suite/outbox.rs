@@ -152,7 +152,8 @@ pub async fn pending_after_and_delivered(store: Arc<dyn Store>, clock: Arc<Manua
 }
 
 /// A message that goes to many peers with the same bytes (a share to
-/// `all`) keeps one copy of its payload, whichever call enqueues it.
+/// `all`) keeps one copy of its payload, whichever call enqueues it, and
+/// one copy of its provenance record.
 pub async fn a_payload_sent_to_many_peers_is_stored_once(backend: Arc<dyn Backend>) {
     let store = open(backend.as_ref(), Arc::new(ManualClock::new(START))).await;
     let s = store.as_ref();
@@ -166,11 +167,25 @@ pub async fn a_payload_sent_to_many_peers_is_stored_once(backend: Arc<dyn Backen
     for m in &mut batch.outbox {
         m.payload = format!(r#"{{"to":"all","object":{}}}"#, o.json);
     }
+    // The one record signed for every recipient of `all`.
+    for p in &mut batch.provenance {
+        p.json = format!(r#"{{"prov":"{}","for":"all"}}"#, o.id);
+    }
     let payload = batch.outbox[0].payload.clone();
     let shared = s.share(batch).await.unwrap();
     assert_eq!(shared.enqueued.len(), 3);
     let stored = "SELECT count(*) FROM outbox_payloads";
     assert_eq!(backend.count(stored).await, 1);
+    let records = "SELECT count(*) FROM provenance_records";
+    assert_eq!(backend.count(records).await, 1);
+    let rows = s.provenance_of(&o.id).await.unwrap();
+    assert_eq!(
+        rows.iter()
+            .map(|p| p.recipient.as_str())
+            .collect::<Vec<_>>(),
+        ["cert-b", "cert-c", "cert-d"]
+    );
+    assert!(rows.iter().all(|p| p.json == rows[0].json));
     let mut late = act_message("cert-e", "late");
     late.payload = payload.clone();
     s.enqueue(vec![late]).await.unwrap();
