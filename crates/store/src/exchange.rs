@@ -99,13 +99,13 @@ pub(crate) fn not_conflicted(
 /// Messages of one peer to enqueue, with their index in the batch.
 pub(crate) type PeerMessages<'a> = Vec<(usize, &'a OutboxMessage)>;
 
-/// Where a kind of text stored once by content is kept (see [`text_key`]):
-/// a table `(n, key UNIQUE, <column>)` that rows refer to by `n`.
+/// Where a kind of text kept once per writing transaction is stored (each
+/// engine's `texts`): a table `(n, <column>)` that rows refer to by `n`.
 #[derive(Debug, Clone, Copy)]
 pub(crate) enum TextTable {
-    /// `outbox_payloads (n, key, payload)`, from `outbox.payload_ref`.
+    /// `outbox_payloads (n, payload)`, from `outbox.payload_ref`.
     OutboxPayloads,
-    /// `provenance_records (n, key, json)`, from `provenance.record_ref`.
+    /// `provenance_records (n, json)`, from `provenance.record_ref`.
     ProvenanceRecords,
 }
 
@@ -123,18 +123,6 @@ impl TextTable {
             TextTable::ProvenanceRecords => "json",
         }
     }
-}
-
-/// The key a stored text (an outbox payload, a provenance record) is kept
-/// under: the lowercase hex SHA-256 of its bytes. Such texts are stored
-/// once however many peers they concern (a share to `all` sends every
-/// member the same message and the same record).
-pub(crate) fn text_key(text: &str) -> String {
-    use sha2::{Digest, Sha256};
-    Sha256::digest(text.as_bytes())
-        .iter()
-        .map(|b| format!("{b:02x}"))
-        .collect()
 }
 
 /// The messages to enqueue, by peer in name order, each peer's in batch

@@ -12,7 +12,7 @@ use liaison_core::exchange::OutboxRow;
 use tokio_postgres::Row;
 use tokio_postgres::types::ToSql;
 
-use super::texts::store_texts;
+use super::texts::{Stored, store_texts};
 use super::{error, get};
 use crate::exchange::{PeerMessages, TextTable};
 use crate::shared::{kind_from_str, object_key, position, row_limit, to_u64};
@@ -27,6 +27,8 @@ pub(super) async fn enqueue<C: GenericClient>(
     peers: BTreeMap<&str, PeerMessages<'_>>,
 ) -> Result<Vec<(usize, String, u64)>, StoreError> {
     let mut enqueued = Vec::new();
+    // A share to `all` sends every peer the same payload: stored once.
+    let mut stored = Stored::new();
     for (peer, messages) in peers {
         // Creates the row or, through the no-op update, locks it; a
         // concurrent enqueuer of this peer waits here until we commit, then
@@ -66,7 +68,7 @@ pub(super) async fn enqueue<C: GenericClient>(
             seqs.push(last);
             enqueued.push((*index, peer.to_owned(), to_u64(last, "outbox seq")?));
         }
-        insert(tx, peer, now, &seqs, &fresh).await?;
+        insert(tx, peer, now, &seqs, &fresh, &mut stored).await?;
         let advance = tx
             .prepare_cached("UPDATE outbox_heads SET last_seq = $2 WHERE peer = $1")
             .await
@@ -82,11 +84,12 @@ async fn insert<C: GenericClient>(
     now: i64,
     seqs: &[i64],
     messages: &PeerMessages<'_>,
+    stored: &mut Stored,
 ) -> Result<(), StoreError> {
     let ids: Vec<&str> = messages.iter().map(|(_, m)| m.id.as_str()).collect();
     let kinds: Vec<&str> = messages.iter().map(|(_, m)| m.kind.as_str()).collect();
     let payloads: Vec<&str> = messages.iter().map(|(_, m)| m.payload.as_str()).collect();
-    let refs = store_texts(tx, TextTable::OutboxPayloads, &payloads).await?;
+    let refs = store_texts(tx, TextTable::OutboxPayloads, &payloads, stored).await?;
     let objects: Vec<Option<&str>> = messages
         .iter()
         .map(|(_, m)| m.object.as_ref().map(|k| k.id.as_str()))

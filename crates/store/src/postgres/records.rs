@@ -14,7 +14,7 @@ use liaison_core::exchange::{
 };
 use tokio_postgres::Row;
 
-use super::texts::store_texts;
+use super::texts::{Stored, store_texts};
 use super::{error, get};
 use crate::exchange::{TextTable, check_same_commonwealth};
 use crate::shared::kind_from_str;
@@ -116,7 +116,13 @@ pub(super) async fn insert_provenance<C: GenericClient>(
     let origins: Vec<&str> = rows.iter().map(|p| p.origin.as_str()).collect();
     let recipients: Vec<&str> = rows.iter().map(|p| p.recipient.as_str()).collect();
     let jsons: Vec<&str> = rows.iter().map(|p| p.json.as_str()).collect();
-    let records = store_texts(client, TextTable::ProvenanceRecords, &jsons).await?;
+    let records = store_texts(
+        client,
+        TextTable::ProvenanceRecords,
+        &jsons,
+        &mut Stored::new(),
+    )
+    .await?;
     let stmt = client
         .prepare_cached(
             "INSERT INTO provenance (object_id, version_key, origin, recipient, record_ref, received_at)

@@ -1,60 +1,72 @@
-//! Texts stored once by content, as on SQLite (see its `texts`): outbox
-//! payloads and signed provenance records, each under its SHA-256
-//! ([`text_key`]), referred to by number.
+//! Texts kept once per writing transaction, as on SQLite (see its
+//! `texts`): outbox payloads and signed provenance records.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{HashMap, HashSet};
 
 use deadpool_postgres::GenericClient;
 use liaison_core::StoreError;
 
 use super::{error, get};
-use crate::exchange::{TextTable, text_key};
+use crate::exchange::TextTable;
 
-/// Stores each distinct text of `texts` once (one stored already, by this
-/// or an earlier transaction, is not stored again) and returns the number
-/// of each, in order.
+/// Texts this transaction stored already, by content: their numbers.
+pub(super) type Stored = HashMap<String, i64>;
+
+/// Stores each distinct text of `texts` that `stored` lacks, once, and
+/// returns the number of each text, in order. The numbers are drawn from
+/// the table's sequence first, so that each text's number is known without
+/// relying on the order of an insert's returned rows.
 pub(super) async fn store_texts<C: GenericClient>(
     tx: &C,
     table: TextTable,
     texts: &[&str],
+    stored: &mut Stored,
 ) -> Result<Vec<i64>, StoreError> {
-    let keys: Vec<String> = texts.iter().map(|t| text_key(t)).collect();
-    // In key order: two transactions storing the same texts take their
-    // index entries in the same order, so they never wait on each other
-    // in a cycle.
-    let mut distinct: BTreeMap<&str, &str> = BTreeMap::new();
-    for (key, text) in keys.iter().zip(texts) {
-        distinct.entry(key.as_str()).or_insert(text);
+    let mut seen: HashSet<&str> = HashSet::new();
+    let fresh: Vec<&str> = texts
+        .iter()
+        .copied()
+        .filter(|&text| !stored.contains_key(text) && seen.insert(text))
+        .collect();
+    if !fresh.is_empty() {
+        let count = i64::try_from(fresh.len())
+            .map_err(|_| StoreError::Unavailable("too many texts in one transaction".into()))?;
+        let draw = tx
+            .prepare_cached(&format!(
+                "SELECT nextval(pg_get_serial_sequence('{}', 'n')) FROM generate_series(1, $1::int8)",
+                table.table()
+            ))
+            .await
+            .map_err(error)?;
+        let numbers: Vec<i64> = tx
+            .query(&draw, &[&count])
+            .await
+            .map_err(error)?
+            .iter()
+            .map(|row| get(row, 0))
+            .collect::<Result<_, _>>()?;
+        let insert = tx
+            .prepare_cached(&format!(
+                "INSERT INTO {} (n, {}) SELECT * FROM UNNEST($1::int8[], $2::text[])",
+                table.table(),
+                table.column()
+            ))
+            .await
+            .map_err(error)?;
+        tx.execute(&insert, &[&numbers, &fresh])
+            .await
+            .map_err(error)?;
+        for (text, n) in fresh.into_iter().zip(numbers) {
+            stored.insert(text.to_owned(), n);
+        }
     }
-    let (new_keys, new_texts): (Vec<&str>, Vec<&str>) = distinct.into_iter().unzip();
-    let stmt = tx
-        .prepare_cached(&format!(
-            "INSERT INTO {} (key, {}) SELECT * FROM UNNEST($1::text[], $2::text[]) ON CONFLICT (key) DO NOTHING",
-            table.table(),
-            table.column()
-        ))
-        .await
-        .map_err(error)?;
-    tx.execute(&stmt, &[&new_keys, &new_texts])
-        .await
-        .map_err(error)?;
-    let stmt = tx
-        .prepare_cached(&format!(
-            "SELECT key, n FROM {} WHERE key = ANY($1)",
-            table.table()
-        ))
-        .await
-        .map_err(error)?;
-    let mut numbers: HashMap<String, i64> = HashMap::new();
-    for row in tx.query(&stmt, &[&new_keys]).await.map_err(error)? {
-        numbers.insert(get(&row, 0)?, get(&row, 1)?);
-    }
-    keys.iter()
-        .map(|key| {
-            numbers
-                .get(key)
+    texts
+        .iter()
+        .map(|&text| {
+            stored
+                .get(text)
                 .copied()
-                .ok_or_else(|| StoreError::Unavailable(format!("the text {key} was not stored")))
+                .ok_or_else(|| StoreError::Unavailable("a text was not stored".into()))
         })
         .collect()
 }

@@ -222,34 +222,26 @@ CREATE TABLE pull_positions (
 ";
 
 /// Version 3: outbox payloads and provenance records in tables of their
-/// own, each stored once by its SHA-256 (`key`, see `texts`) however many
-/// peers it concerns, and referred to by number (`outbox.payload_ref`,
-/// `provenance.record_ref`): a share to `all` keeps one copy of each
-/// message and record, and marking a message delivered (an update of its
-/// row) rewrites a short row. Texts of version 2 are keyed by their place.
+/// own, referred to by number (`outbox.payload_ref`,
+/// `provenance.record_ref`) and stored once per transaction (see `texts`):
+/// a share to `all` keeps one copy of each message and record, and marking
+/// a message delivered (an update of its row) rewrites a short row.
 const V3: &str = "
 CREATE TABLE outbox_payloads (
     n INTEGER PRIMARY KEY,
-    key TEXT NOT NULL UNIQUE,
     payload TEXT NOT NULL
 );
-INSERT INTO outbox_payloads (key, payload)
-    SELECT 'v2:' || peer || ':' || seq, payload FROM outbox ORDER BY peer, seq;
+INSERT INTO outbox_payloads (n, payload) SELECT rowid, payload FROM outbox;
 ALTER TABLE outbox ADD COLUMN payload_ref INTEGER NOT NULL DEFAULT 0;
-UPDATE outbox SET payload_ref =
-    (SELECT n FROM outbox_payloads WHERE key = 'v2:' || outbox.peer || ':' || outbox.seq);
+UPDATE outbox SET payload_ref = rowid;
 ALTER TABLE outbox DROP COLUMN payload;
 CREATE TABLE provenance_records (
     n INTEGER PRIMARY KEY,
-    key TEXT NOT NULL UNIQUE,
     json TEXT NOT NULL
 );
-INSERT INTO provenance_records (key, json)
-    SELECT 'v2:' || object_id || ':' || version_key || ':' || origin || ':' || recipient, json
-    FROM provenance ORDER BY rowid;
+INSERT INTO provenance_records (n, json) SELECT rowid, json FROM provenance;
 ALTER TABLE provenance ADD COLUMN record_ref INTEGER NOT NULL DEFAULT 0;
-UPDATE provenance SET record_ref = (SELECT n FROM provenance_records WHERE key =
-    'v2:' || provenance.object_id || ':' || provenance.version_key || ':' || provenance.origin || ':' || provenance.recipient);
+UPDATE provenance SET record_ref = rowid;
 ALTER TABLE provenance DROP COLUMN json;
 ";
 /// Opens one connection with the settings every connection needs (these

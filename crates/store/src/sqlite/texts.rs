@@ -1,58 +1,50 @@
-//! Texts stored once by content: outbox payloads and signed provenance
-//! records. A share to `all` sends every member the same message and the
-//! same record; each is kept once, under its SHA-256 ([`text_key`]), and
-//! rows refer to it by number.
+//! Texts kept once per writing transaction: outbox payloads and signed
+//! provenance records. A share to `all` sends every member the same
+//! message and the same record; each is stored once and the rows of every
+//! recipient refer to it by number. (Only within a transaction: across
+//! transactions identical texts are rare, and finding them would need an
+//! index on their content, written at random on every insert.)
 
 use std::collections::HashMap;
 
 use liaison_core::StoreError;
-use rusqlite::{CachedStatement, Connection, OptionalExtension};
+use rusqlite::{CachedStatement, Connection};
 
 use super::error;
-use crate::exchange::{TextTable, text_key};
+use crate::exchange::TextTable;
 
-/// The texts of one writing transaction: each stored once, its number
-/// remembered for the next row that refers to it.
+/// The texts of one writing transaction, each stored once.
 pub(super) struct Texts<'c> {
+    conn: &'c Connection,
     insert: CachedStatement<'c>,
-    find: CachedStatement<'c>,
     known: HashMap<String, i64>,
 }
 
 impl<'c> Texts<'c> {
-    pub(super) fn new(tx: &'c Connection, table: TextTable) -> Result<Self, StoreError> {
+    pub(super) fn new(conn: &'c Connection, table: TextTable) -> Result<Self, StoreError> {
+        let insert = conn
+            .prepare_cached(&format!(
+                "INSERT INTO {} ({}) VALUES (?1)",
+                table.table(),
+                table.column()
+            ))
+            .map_err(error)?;
         Ok(Texts {
-            insert: tx
-                .prepare_cached(&format!(
-                    "INSERT INTO {} (key, {}) VALUES (?1, ?2) ON CONFLICT (key) DO NOTHING RETURNING n",
-                    table.table(),
-                    table.column()
-                ))
-                .map_err(error)?,
-            find: tx
-                .prepare_cached(&format!("SELECT n FROM {} WHERE key = ?1", table.table()))
-                .map_err(error)?,
+            conn,
+            insert,
             known: HashMap::new(),
         })
     }
 
-    /// The number of `text`, stored now if no row had it yet.
+    /// The number of `text`, stored now unless this transaction stored it
+    /// already.
     pub(super) fn store(&mut self, text: &str) -> Result<i64, StoreError> {
-        let key = text_key(text);
-        if let Some(&n) = self.known.get(&key) {
+        if let Some(&n) = self.known.get(text) {
             return Ok(n);
         }
-        // Stored now (the number returned), or by an earlier row.
-        let inserted: Option<i64> = self
-            .insert
-            .query_row((&key, text), |r| r.get(0))
-            .optional()
-            .map_err(error)?;
-        let n = match inserted {
-            Some(n) => n,
-            None => self.find.query_row([&key], |r| r.get(0)).map_err(error)?,
-        };
-        self.known.insert(key, n);
+        self.insert.execute([text]).map_err(error)?;
+        let n = self.conn.last_insert_rowid();
+        self.known.insert(text.to_owned(), n);
         Ok(n)
     }
 }

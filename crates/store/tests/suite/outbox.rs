@@ -152,8 +152,7 @@ pub async fn pending_after_and_delivered(store: Arc<dyn Store>, clock: Arc<Manua
 }
 
 /// A message that goes to many peers with the same bytes (a share to
-/// `all`) keeps one copy of its payload, whichever call enqueues it, and
-/// one copy of its provenance record.
+/// `all`) keeps one copy of its payload and one of its provenance record.
 pub async fn a_payload_sent_to_many_peers_is_stored_once(backend: Arc<dyn Backend>) {
     let store = open(backend.as_ref(), Arc::new(ManualClock::new(START))).await;
     let s = store.as_ref();
@@ -186,18 +185,25 @@ pub async fn a_payload_sent_to_many_peers_is_stored_once(backend: Arc<dyn Backen
         ["cert-b", "cert-c", "cert-d"]
     );
     assert!(rows.iter().all(|p| p.json == rows[0].json));
+    // Kept once per transaction: a later call stores its own copy.
     let mut late = act_message("cert-e", "late");
     late.payload = payload.clone();
     s.enqueue(vec![late]).await.unwrap();
-    assert_eq!(backend.count(stored).await, 1);
+    assert_eq!(backend.count(stored).await, 2);
     for peer in ["cert-b", "cert-c", "cert-d", "cert-e"] {
         let rows = s.outbox_after(peer, 0, 10).await.unwrap();
         assert_eq!(rows.len(), 1, "{peer}");
         assert_eq!(rows[0].payload, payload, "{peer}");
     }
-    // Different bytes are different payloads.
-    s.enqueue(vec![act_message("cert-b", "other")])
+    // Different bytes are different payloads, even in one call.
+    let mut other = act_message("cert-b", "other");
+    other.payload = format!("{payload} ");
+    s.enqueue(vec![act_message("cert-c", "third"), other])
         .await
         .unwrap();
-    assert_eq!(backend.count(stored).await, 2);
+    assert_eq!(backend.count(stored).await, 4);
+    assert_eq!(
+        s.outbox_after("cert-b", 1, 10).await.unwrap()[0].payload,
+        format!("{payload} ")
+    );
 }
