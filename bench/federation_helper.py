@@ -131,14 +131,18 @@ def pending(admin, peer):
     raise SystemExit(f"no peer {peer}")
 
 
+def share_in_batches(admin, objects, batch, to):
+    for i in range(0, len(objects), batch):
+        admin.share(objects[i:i + batch], to)
+
+
 def bulk(args):
     admin = Admin(args)
     to = args["to"]
     batch = int(args["batch"])
     objects = read_objects(args["objects"])
     started = time.perf_counter()
-    for i in range(0, len(objects), batch):
-        admin.share(objects[i:i + batch], to)
+    share_in_batches(admin, objects, batch, to)
     shared = time.perf_counter()
     while True:
         left, peer = pending(admin, to)
@@ -164,8 +168,7 @@ def share(args):
     batch = int(args["batch"])
     objects = read_objects(args["objects"])
     started = time.perf_counter()
-    for i in range(0, len(objects), batch):
-        admin.share(objects[i:i + batch], args["to"])
+    share_in_batches(admin, objects, batch, args["to"])
     seconds = time.perf_counter() - started
     print(json.dumps({"objects": len(objects), "batch": batch, "share_s": seconds,
                       "share_objects_per_s": len(objects) / seconds}))

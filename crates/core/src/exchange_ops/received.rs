@@ -87,6 +87,12 @@ pub async fn received(
         })
         .await?
         .items;
+    // What each version held states of itself, worked out once.
+    let held: Vec<ProvenanceEntry> = held
+        .iter()
+        .filter_map(|object| json::parse(&object.json).ok())
+        .filter_map(|value| ProvenanceEntry::of(&value).ok())
+        .collect();
     let origin_key = membership.member(&origin).map(|m| m.signing_key);
     let mut versions = Vec::new();
     for row in store.provenance_of(object_id).await? {
@@ -97,13 +103,8 @@ pub async fn received(
         if max_tlp.is_some_and(|max| tlp_rank(record.tlp) > max) {
             continue;
         }
-        let digest_matches = held.iter().any(|object| {
-            json::parse(&object.json)
-                .ok()
-                .and_then(|value| ProvenanceEntry::of(&value).ok())
-                .is_some_and(|entry| {
-                    entry.object_version == record.object_version && entry.digest == record.digest
-                })
+        let digest_matches = held.iter().any(|entry| {
+            entry.object_version == record.object_version && entry.digest == record.digest
         });
         let signature_verifies = origin_key
             .as_ref()

@@ -78,17 +78,17 @@ pub(super) async fn enqueue<C: GenericClient>(
     Ok(enqueued)
 }
 
-async fn insert<C: GenericClient>(
+async fn insert<'a, C: GenericClient>(
     tx: &C,
     peer: &str,
     now: i64,
     seqs: &[i64],
-    messages: &PeerMessages<'_>,
-    stored: &mut Stored,
+    messages: &PeerMessages<'a>,
+    stored: &mut Stored<'a>,
 ) -> Result<(), StoreError> {
     let ids: Vec<&str> = messages.iter().map(|(_, m)| m.id.as_str()).collect();
     let kinds: Vec<&str> = messages.iter().map(|(_, m)| m.kind.as_str()).collect();
-    let payloads: Vec<&str> = messages.iter().map(|(_, m)| m.payload.as_str()).collect();
+    let payloads: Vec<&'a str> = messages.iter().map(|&(_, m)| m.payload.as_str()).collect();
     let refs = store_texts(tx, TextTable::OutboxPayloads, &payloads, stored).await?;
     let objects: Vec<Option<&str>> = messages
         .iter()

@@ -9,18 +9,19 @@ use liaison_core::StoreError;
 use super::{error, get};
 use crate::exchange::TextTable;
 
-/// Texts this transaction stored already, by content: their numbers.
-pub(super) type Stored = HashMap<String, i64>;
+/// Texts this transaction stored already (the caller's own texts): their
+/// numbers.
+pub(super) type Stored<'t> = HashMap<&'t str, i64>;
 
 /// Stores each distinct text of `texts` that `stored` lacks, once, and
 /// returns the number of each text, in order. The numbers are drawn from
 /// the table's sequence first, so that each text's number is known without
 /// relying on the order of an insert's returned rows.
-pub(super) async fn store_texts<C: GenericClient>(
+pub(super) async fn store_texts<'t, C: GenericClient>(
     tx: &C,
     table: TextTable,
-    texts: &[&str],
-    stored: &mut Stored,
+    texts: &[&'t str],
+    stored: &mut Stored<'t>,
 ) -> Result<Vec<i64>, StoreError> {
     let mut seen: HashSet<&str> = HashSet::new();
     let fresh: Vec<&str> = texts
@@ -57,7 +58,7 @@ pub(super) async fn store_texts<C: GenericClient>(
             .await
             .map_err(error)?;
         for (text, n) in fresh.into_iter().zip(numbers) {
-            stored.insert(text.to_owned(), n);
+            stored.insert(text, n);
         }
     }
     texts

@@ -119,6 +119,17 @@ impl SqliteStore {
         T: Send + 'static,
         F: FnOnce(&mut Connection, &dyn Clock) -> Result<T, StoreError> + Send + 'static,
     {
+        self.on_writer(work, true).await
+    }
+
+    /// Runs `work` on the writer connection on a blocking thread; when
+    /// `writes` and it succeeded, tells the checkpoint thread (a read, or a
+    /// write rolled back, leaves it nothing to copy).
+    async fn on_writer<T, F>(&self, work: F, writes: bool) -> Result<T, StoreError>
+    where
+        T: Send + 'static,
+        F: FnOnce(&mut Connection, &dyn Clock) -> Result<T, StoreError> + Send + 'static,
+    {
         let writer = Arc::clone(&self.writer);
         let clock = Arc::clone(&self.clock);
         let checkpointer = Arc::clone(&self.checkpointer);
@@ -128,7 +139,9 @@ impl SqliteStore {
             let mut conn = writer.lock().unwrap_or_else(PoisonError::into_inner);
             let result = work(&mut conn, clock.as_ref());
             drop(conn);
-            checkpointer.committed();
+            if writes && result.is_ok() {
+                checkpointer.committed();
+            }
             result
         })
         .await
@@ -147,7 +160,7 @@ impl SqliteStore {
         T: Send + 'static,
         F: FnOnce(&Connection) -> Result<T, StoreError> + Send + 'static,
     {
-        self.write(move |conn, _| work(conn)).await
+        self.on_writer(move |conn, _| work(conn), false).await
     }
 
     /// Runs `work` on a reader connection on a blocking thread.

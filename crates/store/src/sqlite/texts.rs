@@ -13,14 +13,15 @@ use rusqlite::{CachedStatement, Connection};
 use super::error;
 use crate::exchange::TextTable;
 
-/// The texts of one writing transaction, each stored once.
-pub(super) struct Texts<'c> {
+/// The texts of one writing transaction, each stored once (remembered by
+/// the caller's own text, which outlives the transaction's statements).
+pub(super) struct Texts<'c, 't> {
     conn: &'c Connection,
     insert: CachedStatement<'c>,
-    known: HashMap<String, i64>,
+    known: HashMap<&'t str, i64>,
 }
 
-impl<'c> Texts<'c> {
+impl<'c, 't> Texts<'c, 't> {
     pub(super) fn new(conn: &'c Connection, table: TextTable) -> Result<Self, StoreError> {
         let insert = conn
             .prepare_cached(&format!(
@@ -38,13 +39,13 @@ impl<'c> Texts<'c> {
 
     /// The number of `text`, stored now unless this transaction stored it
     /// already.
-    pub(super) fn store(&mut self, text: &str) -> Result<i64, StoreError> {
+    pub(super) fn store(&mut self, text: &'t str) -> Result<i64, StoreError> {
         if let Some(&n) = self.known.get(text) {
             return Ok(n);
         }
         self.insert.execute([text]).map_err(error)?;
         let n = self.conn.last_insert_rowid();
-        self.known.insert(text.to_owned(), n);
+        self.known.insert(text, n);
         Ok(n)
     }
 }
