@@ -181,6 +181,9 @@ pub trait ExchangeStore: Send + Sync + std::fmt::Debug + 'static {
 
     /// Undelivered messages for `peer`, in sequence order.
     async fn outbox_pending(&self, peer: &str, limit: usize) -> Result<Vec<OutboxRow>, StoreError>;
+    /// How many messages for `peer` are undelivered (read from the index
+    /// of undelivered messages alone, without their payloads).
+    async fn outbox_pending_count(&self, peer: &str) -> Result<u64, StoreError>;
     /// Messages for `peer` after sequence number `after`, delivered or not,
     /// in sequence order (what a pulling peer receives).
     async fn outbox_after(

@@ -459,8 +459,7 @@ pub async fn set_clearance(
 /// `{"member":<own card>,"commonwealth":id,"title":...,"members":[{name,
 /// endpoint,standing,tls_fingerprint}],"peers":[{name,running,pending,
 /// delivered,last_attempt_at,last_delivered_at,consecutive_failures,
-/// last_error,next_attempt_at,last_pull_at,pulled_up_to}]}` (`pending`
-/// counts at most 10 000).
+/// last_error,next_attempt_at,last_pull_at,pulled_up_to}]}`.
 pub async fn federation(
     AdminUser(_): AdminUser,
     State(state): State<AppState>,
@@ -482,7 +481,7 @@ pub async fn federation(
         .collect();
     let mut peers = Vec::new();
     for peer in federation.peers() {
-        let pending = state.store.outbox_pending(&peer.name, 10_000).await?.len();
+        let pending = state.store.outbox_pending_count(&peer.name).await?;
         let pulled_up_to = state.store.pulled_up_to(&peer.name).await?;
         let d = federation.delivery(&peer.name);
         peers.push(json!({

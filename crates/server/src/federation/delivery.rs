@@ -27,9 +27,11 @@
 //!   others are logged and dropped (the messages are still delivered: the
 //!   peer committed them). A receipt batch is verified once.
 //! - **Pulled messages are receipted too.** The receipt batch of a pulled
-//!   page is enqueued back to the peer and pushed in the same unit of
-//!   work, so the peer learns of the delivery at once (and marks those
-//!   messages delivered) instead of pushing them again after its backoff.
+//!   page is enqueued back to the peer once the page is committed, and
+//!   pushed while the pull goes on, so the peer learns of the delivery at
+//!   once (and marks those messages delivered) instead of pushing them
+//!   again after its backoff. Pages are fetched, verified and committed in
+//!   overlapping steps (see `pull_until_caught_up`).
 
 use std::sync::Arc;
 use std::time::Duration;
@@ -37,10 +39,12 @@ use std::time::Duration;
 use base64::Engine;
 use serde::Deserialize;
 use serde_json::value::RawValue;
+use tokio::sync::mpsc;
 
+use liaison_core::exchange::MessageKind;
 use liaison_core::exchange_ops::{
-    Envelope, InboundOutcome, Route, Sender, commit_inbound, inbound_collection, parse_envelope,
-    prepare_inbound, return_receipts,
+    InboundOutcome, PreparedInbound, Route, Sender, commit_inbound, inbound_collection,
+    parse_envelope, prepare_inbound, return_receipts,
 };
 use liaison_core::federation::Member;
 use liaison_core::ledger::Act;
@@ -125,10 +129,17 @@ impl Worker {
                         d.next_attempt_at = None;
                     });
                     if !pushed {
+                        // A pull hold ends without a signal: look again then.
+                        let wait = self
+                            .federation
+                            .pull_hold(self.peer())
+                            .map_or(self.settings.poll_interval, |h| {
+                                h.left.min(self.settings.poll_interval)
+                            });
                         tokio::select! {
                             () = stop.wait() => break,
                             () = waker.notified() => {}
-                            () = tokio::time::sleep(self.settings.poll_interval) => {}
+                            () = tokio::time::sleep(wait) => {}
                         }
                     }
                 }
@@ -145,7 +156,7 @@ impl Worker {
         let ledger_wanted = self.federation.take_ledger_wanted(self.peer());
         if *needs_pull || ledger_wanted {
             let caught_up = match self.sync_ledger().await {
-                Ok(()) if *needs_pull => self.pull_until_caught_up().await,
+                Ok(()) if *needs_pull => self.pull_returning_receipts().await,
                 other => other,
             };
             match caught_up {
@@ -216,41 +227,56 @@ impl Worker {
         Ok(())
     }
 
+    /// Pulls until caught up (see [`Self::pull_until_caught_up`]) and,
+    /// meanwhile, pushes what each committed page queued back to the peer
+    /// (its receipts), so that the peer takes them in while this node
+    /// pulls instead of after. A failed push ends the pushing, not the
+    /// pull; it is reported once the pull is done.
+    async fn pull_returning_receipts(&self) -> Result<(), WorkError> {
+        let (receipted, mut pages) = mpsc::channel(1);
+        let pull = async move { self.pull_until_caught_up(&receipted).await };
+        let push = async {
+            while pages.recv().await.is_some() {
+                self.push_batches().await?;
+            }
+            Ok(())
+        };
+        let (pulled, pushed) = tokio::join!(pull, push);
+        pulled.and(pushed)
+    }
+
     /// Pulls the peer's outbox from the position last applied until it
-    /// says nothing more follows. Each page is verified and committed
-    /// while the next one is fetched (from the last position of the page
-    /// in hand); a page that fails or is put off discards the one fetched
-    /// after it, so pages are still applied in order, each once.
-    async fn pull_until_caught_up(&self) -> Result<(), WorkError> {
+    /// says nothing more follows, in three overlapping steps: while one
+    /// page is committed, the next one is fetched, parsed and verified
+    /// (from the last position of the page in hand). A page that fails or
+    /// is put off discards the one prepared after it, so pages are still
+    /// applied in order, each once. A page that carries ledger acts is
+    /// committed before the next one is verified, since the acts may
+    /// change who may sign what. After each commit, `receipted` is
+    /// signalled: the page's receipts are queued back to the peer.
+    async fn pull_until_caught_up(&self, receipted: &mpsc::Sender<()>) -> Result<(), WorkError> {
         let Some(member) = self.federation.peer_in_good_standing(self.peer()) else {
             return Ok(());
         };
         let store = self.state.store.clone();
-        let inbound = inbound_collection(store.as_ref(), self.peer()).await?;
+        let inbound = inbound_collection(store.as_ref(), self.peer()).await?.id;
         let mut after = store.pulled_up_to(self.peer()).await?;
-        let mut body = self.fetch_page(after).await?;
-        loop {
-            let envelope = tokio::task::spawn_blocking(move || parse_envelope(&body))
-                .await
-                .map_err(|_| WorkError::Other("pull parsing panicked".into()))?
-                .map_err(|e| WorkError::Other(e.to_string()))?;
-            if envelope.messages.is_empty() {
-                break;
-            }
-            let last = envelope.messages.iter().filter_map(|m| m.seq).max();
+        let mut page = self.fetch_page(&member, &inbound, after).await?;
+        while let Some(current) = page.take() {
             // A peer that says "more" without moving forward would keep
             // this loop going: stop at the first page that does not advance.
-            let next = last.filter(|&last| envelope.more && last > after);
-            let (applied, fetched) = tokio::join!(
-                self.apply_page(&member, &inbound.id, envelope, after),
-                async {
-                    match next {
-                        Some(next) => Some(self.fetch_page(next).await),
-                        None => None,
-                    }
-                },
-            );
-            let outcome = applied?;
+            let next = current.last.filter(|&last| current.more && last > after);
+            let ahead = next.filter(|_| !current.acts);
+            let (committed, upcoming) = tokio::join!(self.commit_page(current.prepared), async {
+                match ahead {
+                    Some(next) => Some(self.fetch_page(&member, &inbound, next).await),
+                    None => None,
+                }
+            });
+            let outcome = committed?;
+            // The receipt pusher may be gone (it failed): the receipts stay
+            // queued for the next push.
+            let _ = receipted.try_send(());
             if let Some(d) = &outcome.deferred {
                 // The peer's push delivers it later; fetch what it lacks.
                 if !d.deferral.missing.is_empty() {
@@ -258,13 +284,14 @@ impl Worker {
                 }
                 break;
             }
-            match (next, fetched) {
-                (Some(next), Some(fetched)) if outcome.last_seq == Some(next) => {
-                    after = next;
-                    body = fetched?;
-                }
-                _ => break,
-            }
+            let Some(next) = next.filter(|&next| outcome.last_seq == Some(next)) else {
+                break;
+            };
+            after = next;
+            page = match upcoming {
+                Some(upcoming) => upcoming?,
+                None => self.fetch_page(&member, &inbound, next).await?,
+            };
         }
         let now = self.state.clock.now_micros();
         self.federation
@@ -272,10 +299,17 @@ impl Worker {
         Ok(())
     }
 
-    /// One signed pull of the peer's outbox after position `after`.
-    async fn fetch_page(&self, after: u64) -> Result<Vec<u8>, WorkError> {
+    /// One signed pull of the peer's outbox after position `after`,
+    /// parsed and verified (no side effect); `None` when it holds no
+    /// message.
+    async fn fetch_page(
+        &self,
+        member: &Member,
+        inbound: &str,
+        after: u64,
+    ) -> Result<Option<PulledPage>, WorkError> {
         let node = self.federation.node();
-        Ok(self
+        let body = self
             .client
             .pull(
                 &node,
@@ -283,24 +317,15 @@ impl Worker {
                 after,
                 self.settings.pull_messages,
             )
-            .await?)
-    }
-
-    /// Verifies and commits one pulled page (fetched after `after`), and
-    /// queues its receipts back to the peer (see the module's laws).
-    async fn apply_page(
-        &self,
-        member: &Member,
-        inbound: &str,
-        envelope: Envelope,
-        after: u64,
-    ) -> Result<InboundOutcome, WorkError> {
-        let store = self.state.store.clone();
+            .await?;
         let now = self.state.clock.now_micros();
-        let node = self.federation.node();
         let membership = self.federation.membership().clone();
         let (member, inbound) = (member.clone(), inbound.to_owned());
-        let prepared = tokio::task::spawn_blocking(move || {
+        tokio::task::spawn_blocking(move || {
+            let envelope = parse_envelope(&body).map_err(|e| WorkError::Other(e.to_string()))?;
+            if envelope.messages.is_empty() {
+                return Ok(None);
+            }
             // The pulled records are authenticated by TLS (pinned to the
             // peer) and their own signatures; the nonce only keeps this
             // batch apart in the nonce table.
@@ -310,7 +335,7 @@ impl Worker {
                 nonce: &nonce,
                 request_time: now,
             };
-            prepare_inbound(
+            let prepared = prepare_inbound(
                 &node,
                 membership.as_ref(),
                 &sender,
@@ -318,10 +343,32 @@ impl Worker {
                 &inbound,
                 now,
                 Route::Pulled { after },
-            )
+            );
+            Ok(Some(PulledPage {
+                prepared,
+                last: envelope.messages.iter().filter_map(|m| m.seq).max(),
+                more: envelope.more,
+                acts: envelope.messages.iter().any(|m| {
+                    !matches!(
+                        m.message_kind(),
+                        Some(
+                            MessageKind::Object
+                                | MessageKind::Receipt
+                                | MessageKind::Acceptance
+                                | MessageKind::Reaction
+                        )
+                    )
+                }),
+            }))
         })
         .await
-        .map_err(|_| WorkError::Other("pull verification panicked".into()))?;
+        .map_err(|_| WorkError::Other("pull verification panicked".into()))?
+    }
+
+    /// Commits one verified page and queues its receipts back to the peer
+    /// (see the module's laws).
+    async fn commit_page(&self, prepared: PreparedInbound) -> Result<InboundOutcome, WorkError> {
+        let store = self.state.store.clone();
         let outcome = commit_inbound(
             store.as_ref(),
             &self.federation.node(),
@@ -334,6 +381,18 @@ impl Worker {
         return_receipts(store.as_ref(), &outcome).await?;
         Ok(outcome)
     }
+}
+
+/// A pulled page, verified and ready to commit.
+struct PulledPage {
+    prepared: PreparedInbound,
+    /// The highest outbox position among its messages.
+    last: Option<u64>,
+    /// The peer said more messages follow.
+    more: bool,
+    /// It carries ledger acts (or messages of a kind this node does not
+    /// know, judged as acts).
+    acts: bool,
 }
 
 /// 16 random bytes in unpadded base64url, the form of request nonces.

@@ -153,7 +153,11 @@ pub async fn outbox(
     let more = rows.len() > limit;
     rows.truncate(limit);
     if let Some(last) = rows.last() {
-        federation.pulled_by(&peer.member.name, last.seq);
+        let served = super::PullServed {
+            up_to: last.seq,
+            more,
+        };
+        federation.pulled_by(&peer.member.name, served);
     }
     let body = envelope_for(&rows, more).map_err(|e| {
         tracing::error!(error = %e, "outbox damaged");

@@ -102,7 +102,7 @@ pub struct Federation {
     heard: Mutex<HashMap<String, Arc<Notify>>>,
     /// Per peer: until when its pull of this node's outbox counts as under
     /// way (see [`Federation::pulled_by`]).
-    pulling: Mutex<HashMap<String, (Instant, u64)>>,
+    pulling: Mutex<HashMap<String, (Instant, PullServed)>>,
 }
 
 /// A peer's pull of this node's outbox, under way.
@@ -112,6 +112,17 @@ pub struct PullHold {
     pub left: Duration,
     /// The last outbox position the peer was served.
     pub served_up_to: u64,
+    /// The peer was told more messages follow: it is catching up and
+    /// pulls the next page at once, so it takes everything itself.
+    pub more: bool,
+}
+
+/// What a pull of a peer was served: up to which position, and whether it
+/// was told that more follow.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct PullServed {
+    pub up_to: u64,
+    pub more: bool,
 }
 
 /// How long after a peer's pull of this node's outbox its delivery worker
@@ -202,19 +213,24 @@ impl Federation {
     }
 
     /// Notes that `peer` was just served the messages of this node's
-    /// outbox up to position `served_up_to` by a pull: for [`PULL_HOLD`]
-    /// its delivery worker leaves those to the pull.
-    pub(crate) fn pulled_by(&self, peer: &str, served_up_to: u64) {
+    /// outbox up to a position by a pull: for [`PULL_HOLD`] its delivery
+    /// worker leaves those to the pull, and everything else too while the
+    /// peer was told that more follow.
+    pub(crate) fn pulled_by(&self, peer: &str, served: PullServed) {
         let mut pulling = self.pulling.lock().unwrap_or_else(|p| p.into_inner());
-        pulling.insert(peer.to_owned(), (Instant::now() + PULL_HOLD, served_up_to));
+        pulling.insert(peer.to_owned(), (Instant::now() + PULL_HOLD, served));
     }
 
     /// The pull of `peer` under way, if any.
     pub fn pull_hold(&self, peer: &str) -> Option<PullHold> {
         let pulling = self.pulling.lock().unwrap_or_else(|p| p.into_inner());
-        let (until, served_up_to) = *pulling.get(peer)?;
+        let (until, served) = *pulling.get(peer)?;
         let left = until.checked_duration_since(Instant::now())?;
-        (!left.is_zero()).then_some(PullHold { left, served_up_to })
+        (!left.is_zero()).then_some(PullHold {
+            left,
+            served_up_to: served.up_to,
+            more: served.more,
+        })
     }
 
     /// The signal [`Federation::heard_from`] gives for `peer`.

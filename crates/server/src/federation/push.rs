@@ -18,8 +18,11 @@
 //! - **No pushing against a pull.** The messages a pull by the peer was
 //!   served (up to its last position) are left to that pull for
 //!   [`super::PULL_HOLD`] after it, while the peer applies them and sends
-//!   their receipts: the worker pushes only what follows them. Once the
-//!   hold ends, whatever is still undelivered is pushed again.
+//!   their receipts: the worker pushes only what follows them. While the
+//!   peer was told that more follow, it is catching up and pulls the rest
+//!   page after page: the worker pushes nothing to it. Once the hold ends
+//!   (the peer stopped pulling), whatever is still undelivered is pushed
+//!   again.
 //! - **Bounded units.** A unit pushes at most [`BATCHES_PER_UNIT`] batches,
 //!   so that a long backlog does not keep the worker from its other work
 //!   (ledger pulls, stop requests).
@@ -50,12 +53,14 @@ impl Worker {
         let Some(member) = self.federation.peer_in_good_standing(self.peer()) else {
             return Ok(false);
         };
-        // What a pull of the peer's under way was served, it takes itself:
-        // pushing it too would make both nodes do the work twice.
-        let served = self
-            .federation
-            .pull_hold(self.peer())
-            .map(|h| h.served_up_to);
+        // What a pull of the peer's under way was served, it takes itself,
+        // and all the rest while it catches up: pushing it too would make
+        // both nodes do the work twice.
+        let hold = self.federation.pull_hold(self.peer());
+        if hold.is_some_and(|h| h.more) {
+            return Ok(false);
+        }
+        let served = hold.map(|h| h.served_up_to);
         let mut next = self.read_batch(served).await?;
         let mut pushed = false;
         let mut marking: Option<Marking> = None;
@@ -66,7 +71,7 @@ impl Worker {
             };
             if let (Some(hold), Some(first)) =
                 (self.federation.pull_hold(self.peer()), batch.rows.first())
-                && first.seq <= hold.served_up_to
+                && (hold.more || first.seq <= hold.served_up_to)
             {
                 break;
             }

@@ -193,6 +193,10 @@ impl ExchangeStore for Breakable {
         self.check()?;
         self.inner.outbox_pending(peer, limit).await
     }
+    async fn outbox_pending_count(&self, peer: &str) -> Result<u64, StoreError> {
+        self.check()?;
+        self.inner.outbox_pending_count(peer).await
+    }
     async fn outbox_after(
         &self,
         peer: &str,

@@ -5,6 +5,7 @@ use liaison_core::exchange_ops::FEDERATION_OUTBOX_PATH;
 use liaison_server::federation::PULL_HOLD;
 use reqwest::Method;
 use serde_json::json;
+use std::time::Duration;
 
 use crate::kit::*;
 
@@ -333,6 +334,58 @@ async fn what_a_pull_was_served_is_not_pushed_again_at_once() {
     // No receipt came for message 1: once the hold is over, it is pushed.
     eventually("the pulled message is pushed after the hold", || async {
         b.taxii_ids("from-cert-a", &b.admin).await.len() == 2
+    })
+    .await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_peer_told_that_more_follow_is_pushed_nothing_while_it_pulls() {
+    let mut nodes = commonwealth(&["cert-a", "cert-b"]).await;
+    nodes[0].stop_workers().await;
+    nodes[1].stop_workers().await;
+    let federation = nodes[0].state.federation.clone().unwrap();
+    nodes[0]
+        .share(
+            &[indicator(1, V1, None), indicator(2, V1, None)],
+            json!(["cert-b"]),
+        )
+        .await;
+    // B pulls one message of two: it is told that more follow.
+    let path = format!("{FEDERATION_OUTBOX_PATH}?after=0&limit=1");
+    let as_b = nodes[0].peer_client(&nodes[1].certificate);
+    let signed = Forge {
+        method: "GET",
+        path: &path,
+        ..honest(&nodes[1].node, "cert-a")
+    }
+    .sign("");
+    let (status, envelope) = send(&as_b, &nodes[0], "GET", &path, &signed, "").await;
+    assert_eq!(status, 200, "{envelope}");
+    assert_eq!(envelope["more"], json!(true), "{envelope}");
+    let held = federation.pull_hold("cert-b").expect("a hold");
+    assert!(held.more);
+    assert_eq!(held.served_up_to, 1);
+
+    // A's worker runs, and a new share wakes it: while the hold lasts it
+    // pushes nothing, neither message 2 nor the new message 3.
+    nodes[0].start_workers().await;
+    nodes[0]
+        .share(&[indicator(3, V1, None)], json!(["cert-b"]))
+        .await;
+    let b = &nodes[1];
+    eventually("A's worker has run a unit", || async {
+        federation.delivery("cert-b").last_attempt_at.is_some()
+    })
+    .await;
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    let received = b.taxii_ids("from-cert-a", &b.admin).await;
+    // (Checked while the hold still lasts, however slow this machine is.)
+    if federation.pull_hold("cert-b").is_some() {
+        assert_eq!(received, Vec::<String>::new());
+    }
+    // B never pulled again: once the hold is over, everything is pushed.
+    eventually("all three pushed after the hold", || async {
+        b.taxii_ids("from-cert-a", &b.admin).await.len() == 3
     })
     .await;
 }

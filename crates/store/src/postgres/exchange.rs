@@ -257,6 +257,10 @@ impl ExchangeStore for PgStore {
         outbox::pending(&self.client().await?, peer, limit).await
     }
 
+    async fn outbox_pending_count(&self, peer: &str) -> Result<u64, StoreError> {
+        outbox::pending_count(&self.client().await?, peer).await
+    }
+
     async fn outbox_after(
         &self,
         peer: &str,

@@ -160,6 +160,17 @@ pub(super) async fn pending(
     .await
 }
 
+pub(super) async fn pending_count(client: &Client, peer: &str) -> Result<u64, StoreError> {
+    let row = client
+        .query_one(
+            "SELECT count(*) FROM outbox WHERE peer = $1 AND delivered_at IS NULL",
+            &[&peer],
+        )
+        .await
+        .map_err(error)?;
+    to_u64(row.get::<_, i64>(0), "outbox count")
+}
+
 pub(super) async fn after(
     client: &Client,
     peer: &str,

@@ -253,6 +253,12 @@ impl ExchangeStore for SqliteStore {
             .await
     }
 
+    async fn outbox_pending_count(&self, peer: &str) -> Result<u64, StoreError> {
+        let peer = peer.to_owned();
+        self.read(move |conn| outbox::pending_count(conn, &peer))
+            .await
+    }
+
     async fn outbox_after(
         &self,
         peer: &str,

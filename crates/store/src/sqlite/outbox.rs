@@ -140,6 +140,14 @@ pub(super) fn pending(
     )
 }
 
+pub(super) fn pending_count(conn: &Connection, peer: &str) -> Result<u64, StoreError> {
+    let count: i64 = conn
+        .prepare_cached("SELECT count(*) FROM outbox WHERE peer = ?1 AND delivered_at IS NULL")
+        .and_then(|mut s| s.query_row([peer], |r| r.get(0)))
+        .map_err(error)?;
+    to_u64(count, "outbox count")
+}
+
 pub(super) fn after(
     conn: &Connection,
     peer: &str,

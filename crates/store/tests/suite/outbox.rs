@@ -81,6 +81,8 @@ pub async fn pending_after_and_delivered(store: Arc<dyn Store>, clock: Arc<Manua
     assert_eq!(seqs(&page), vec![1, 2]);
     assert_eq!(s.outbox_pending("cert-b", 0).await.unwrap(), vec![]);
     assert_eq!(s.outbox_pending("cert-x", 10).await.unwrap(), vec![]);
+    assert_eq!(s.outbox_pending_count("cert-b").await.unwrap(), 5);
+    assert_eq!(s.outbox_pending_count("cert-x").await.unwrap(), 0);
 
     // Delivered with their receipts, in one call; unknown seqs are ignored.
     let delivered_at = clock.now_micros() + 1_000;
@@ -108,6 +110,7 @@ pub async fn pending_after_and_delivered(store: Arc<dyn Store>, clock: Arc<Manua
         seqs(&s.outbox_pending("cert-b", 10).await.unwrap()),
         vec![3, 4, 5]
     );
+    assert_eq!(s.outbox_pending_count("cert-b").await.unwrap(), 3);
     for (o, receipt) in objects.iter().zip(&receipts) {
         assert_eq!(s.feedback_of(&o.id).await.unwrap(), vec![receipt.clone()]);
     }
