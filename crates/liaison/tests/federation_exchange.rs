@@ -10,7 +10,9 @@
 //!   other's feedback;
 //! - a member that is down while others share gets everything exactly
 //!   once after its restart, while the originator keeps retrying;
-//! - a retraction reaches every earlier recipient and is receipted.
+//! - a retraction reaches every earlier recipient and is receipted;
+//! - nodes already running when their agreement is adopted join by
+//!   themselves, without a restart.
 
 mod support;
 
@@ -412,5 +414,31 @@ fn a_retraction_reaches_every_earlier_recipient_and_is_receipted() {
             && latest["recipients"]
                 .as_array()
                 .is_some_and(|r| r.len() == 2 && r.iter().all(|r| r["state"] == "delivered"))
+    });
+}
+
+#[test]
+fn running_nodes_join_the_commonwealth_they_adopt_without_a_restart() {
+    let cw = Commonwealth::found_while_running(&[A, B]);
+    for name in [A, B] {
+        let started = cw
+            .node(name)
+            .json_logs()
+            .into_iter()
+            .filter(|l| {
+                l["message"]
+                    .as_str()
+                    .is_some_and(|m| m.starts_with("Liaison listening"))
+            })
+            .count();
+        assert_eq!(started, 1, "{name} was started once, never restarted");
+        assert_eq!(cw.federation(name)["commonwealth"], cw.id());
+    }
+    cw.share_ok(A, &[indicator(1)], B);
+    cw.wait_until("B holds it", || {
+        cw.inbound_ids(B, A) == vec![indicator_id(1)]
+    });
+    cw.wait_until("A has B's receipt", || {
+        all_in_state(&cw, A, &[indicator_id(1)], &[B], "delivered")
     });
 }

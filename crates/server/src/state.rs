@@ -2,7 +2,7 @@
 //! the authentication cache. One [`AppState`] per server; several servers
 //! (with their own stores) can run in one process.
 
-use std::sync::Arc;
+use std::sync::{Arc, OnceLock};
 use std::time::Duration;
 
 use liaison_core::Store;
@@ -55,9 +55,10 @@ pub struct AppState {
     pub clock: Arc<dyn Clock>,
     pub settings: Arc<Settings>,
     pub(crate) auth_cache: Arc<AuthCache>,
-    /// The node as a member of a commonwealth; `None` on a plain TAXII
-    /// server (no agreement adopted).
-    pub federation: Option<Arc<Federation>>,
+    /// The node as a member of a commonwealth: empty on a plain TAXII
+    /// server (no agreement adopted), set once when it joins one, at start
+    /// or later while it runs (shared by every clone of the state).
+    federation: Arc<OnceLock<Arc<Federation>>>,
 }
 
 impl AppState {
@@ -72,14 +73,26 @@ impl AppState {
             clock,
             settings: Arc::new(settings),
             auth_cache,
-            federation: None,
+            federation: Arc::default(),
         }
     }
 
     /// The same state, as a member of a commonwealth.
-    pub fn with_federation(mut self, federation: Arc<Federation>) -> Self {
-        self.federation = Some(federation);
+    pub fn with_federation(self, federation: Arc<Federation>) -> Self {
+        self.join(federation);
         self
+    }
+
+    /// Makes the node a member of a commonwealth from now on, for every
+    /// clone of this state (the handlers of a running server too); false
+    /// when it already was one (a node joins one commonwealth, once).
+    pub fn join(&self, federation: Arc<Federation>) -> bool {
+        self.federation.set(federation).is_ok()
+    }
+
+    /// The node as a member of its commonwealth, once it joined one.
+    pub fn federation(&self) -> Option<&Arc<Federation>> {
+        self.federation.get()
     }
 
     /// How many password verifications are remembered (monitoring, tests).

@@ -59,8 +59,8 @@ pub enum Command {
     },
     /// Make this node a member of the commonwealth the agreement founds
     /// (every founder must have signed; this node's card must be a
-    /// founder's). Acts on the node's data directory and database; start
-    /// or restart the node afterwards.
+    /// founder's). Acts on the node's data directory and database; a
+    /// running node joins within seconds, a stopped one when it starts.
     Adopt {
         /// The signed agreement (JSON).
         file: PathBuf,
@@ -314,7 +314,7 @@ async fn adopt(file: &Path, database: Option<&str>, data: &DataArgs) -> anyhow::
         aliases.join(", ")
     );
     println!(
-        "start (or restart) the node to exchange: liaison serve --data {}",
+        "a running node joins within seconds; otherwise start it to exchange: liaison serve --data {}",
         dir.display()
     );
     Ok(())

@@ -268,7 +268,7 @@ pub fn join(data: &DataArgs, args: &JoinArgs) -> anyhow::Result<()> {
             ledger.len()
         );
         say!(
-            "start (or restart) the node to exchange: liaison serve --data {}",
+            "a running node joins within seconds; otherwise start it to exchange: liaison serve --data {}",
             dir.display()
         );
         Ok(())

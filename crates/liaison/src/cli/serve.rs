@@ -131,20 +131,23 @@ async fn serve(settings: Settings) -> anyhow::Result<()> {
     }
 
     let own_certificate = tls::node_certificate(&settings.transport, &settings.data)?;
-    let mut state = liaison_server::AppState::new(store, clock, server_settings(&settings));
-    if let Some(federation) = load_federation(
-        state.store.as_ref(),
-        &settings.data,
-        own_certificate.as_ref(),
-        state.clock.clone(),
-    )
-    .await?
-    {
-        state = state.with_federation(federation);
-    }
-    let workers = match (&state.federation, &own_certificate) {
-        (Some(_), Some(own)) => Some(Workers::start(&state, own, WorkerSettings::default())?),
-        _ => None,
+    let state = liaison_server::AppState::new(store, clock, server_settings(&settings));
+    let membership = Arc::new(Joining {
+        state: state.clone(),
+        data: settings.data.clone(),
+        own_certificate,
+        workers: tokio::sync::Mutex::new(None),
+    });
+    // A node that is not a member yet joins the commonwealth it adopts
+    // while it runs (`liaison agreement adopt` on its data directory or
+    // database): no restart needed.
+    let watch = if membership.join_if_adopted().await? {
+        None
+    } else {
+        membership
+            .own_certificate
+            .is_some()
+            .then(|| tokio::spawn(membership.clone().watch_for_adoption()))
     };
     let grace = Duration::from_secs(settings.shutdown_grace_seconds);
     liaison_server::serve(
@@ -154,11 +157,85 @@ async fn serve(settings: Settings) -> anyhow::Result<()> {
         shutdown_signal(grace, signals),
     )
     .await?;
-    if let Some(workers) = workers {
+    if let Some(watch) = watch {
+        watch.abort();
+    }
+    if let Some(workers) = membership.workers.lock().await.take() {
         workers.stop().await;
     }
     tracing::info!("Liaison stopped");
     Ok(())
+}
+
+/// How often a node that is not a member looks for an adopted agreement.
+const ADOPTION_POLL: Duration = Duration::from_secs(2);
+
+/// What makes the running node a member of its commonwealth, at start or
+/// later: the federation in the server's state and its workers.
+struct Joining {
+    state: liaison_server::AppState,
+    data: PathBuf,
+    own_certificate: Option<NodeCertificate>,
+    workers: tokio::sync::Mutex<Option<Workers>>,
+}
+
+impl Joining {
+    /// Joins the commonwealth the store holds an adopted agreement of, if
+    /// any ([`load_federation`]), and starts the workers; false when the
+    /// node is not a member.
+    async fn join_if_adopted(&self) -> anyhow::Result<bool> {
+        let state = &self.state;
+        let Some(federation) = load_federation(
+            state.store.as_ref(),
+            &self.data,
+            self.own_certificate.as_ref(),
+            state.clock.clone(),
+        )
+        .await?
+        else {
+            return Ok(false);
+        };
+        let mut workers = self.workers.lock().await;
+        if !state.join(federation) {
+            return Ok(true);
+        }
+        if let Some(own) = &self.own_certificate {
+            *workers = Some(Workers::start(state, own, WorkerSettings::default())?);
+        }
+        Ok(true)
+    }
+
+    /// Looks for an adopted agreement every [`ADOPTION_POLL`] until the
+    /// node has joined. A failure to join is logged (once per distinct
+    /// reason) and tried again: the node keeps serving TAXII meanwhile.
+    async fn watch_for_adoption(self: Arc<Self>) {
+        let mut last_error = None;
+        loop {
+            tokio::time::sleep(ADOPTION_POLL).await;
+            match self.state.store.commonwealth().await {
+                Ok(Some(_)) => {}
+                Ok(None) => continue,
+                Err(e) => {
+                    tracing::debug!(error = %e, "looking for an adopted agreement");
+                    continue;
+                }
+            }
+            match self.join_if_adopted().await {
+                Ok(true) => {
+                    tracing::info!("agreement adopted while running");
+                    return;
+                }
+                Ok(false) => {}
+                Err(e) => {
+                    let message = format!("{e:#}");
+                    if last_error.as_ref() != Some(&message) {
+                        tracing::error!(error = %message, "cannot join the adopted commonwealth; serving TAXII only, trying again");
+                        last_error = Some(message);
+                    }
+                }
+            }
+        }
+    }
 }
 
 /// The node as a member of its commonwealth, when the data directory holds

@@ -94,6 +94,28 @@ impl Commonwealth {
         names: &[&str],
         configure: impl Fn(&str, NodeBuilder) -> NodeBuilder,
     ) -> Commonwealth {
+        Commonwealth::found_in_order(names, configure, false)
+    }
+
+    /// [`Commonwealth::found`], but every node is started before the
+    /// agreement is adopted on its data directory, and joins while it
+    /// runs; returns once every node logged that it joined.
+    pub fn found_while_running(names: &[&str]) -> Commonwealth {
+        let cw = Commonwealth::found_in_order(names, |_, builder| builder, true);
+        for name in cw.names() {
+            cw.wait_until(&format!("{name} joins while running"), || {
+                !cw.log_events(name, "agreement adopted while running")
+                    .is_empty()
+            });
+        }
+        cw
+    }
+
+    fn found_in_order(
+        names: &[&str],
+        configure: impl Fn(&str, NodeBuilder) -> NodeBuilder,
+        adopt_while_running: bool,
+    ) -> Commonwealth {
         assert!(names.len() >= 2, "a commonwealth has at least two members");
         let dir = TempDir::new("commonwealth");
         let agreement = dir.path().join("agreement.json");
@@ -147,18 +169,23 @@ impl Commonwealth {
                 &[],
             );
         }
-        for (_, data, _, password) in &founders {
-            run_ok(
-                dir.path(),
-                &[
-                    "agreement",
-                    "adopt",
-                    &path_arg(&agreement),
-                    "--data",
-                    &path_arg(data),
-                ],
-                &[("LIAISON_ADMIN_PASSWORD", password)],
-            );
+        let adopt_all = || {
+            for (_, data, _, password) in &founders {
+                run_ok(
+                    dir.path(),
+                    &[
+                        "agreement",
+                        "adopt",
+                        &path_arg(&agreement),
+                        "--data",
+                        &path_arg(data),
+                    ],
+                    &[("LIAISON_ADMIN_PASSWORD", password)],
+                );
+            }
+        };
+        if !adopt_while_running {
+            adopt_all();
         }
         let text = std::fs::read_to_string(&agreement).expect("read the agreement");
         let id = Agreement::from_json(&text)
@@ -188,6 +215,9 @@ impl Commonwealth {
                 .map(|h| h.join().unwrap_or_else(|p| std::panic::resume_unwind(p)))
                 .collect()
         });
+        if adopt_while_running {
+            adopt_all();
+        }
         let runtime = tokio::runtime::Builder::new_multi_thread()
             .worker_threads(2)
             .enable_all()

@@ -75,7 +75,7 @@ pub(super) fn ok(value: &Json) -> Response {
 
 /// The federation, or 404.
 pub(super) fn federated(state: &AppState) -> Result<&std::sync::Arc<Federation>, AdminError> {
-    state.federation.as_ref().ok_or_else(|| {
+    state.federation().ok_or_else(|| {
         AdminError::not_found("this node is not a member of a commonwealth (no agreement adopted)")
     })
 }

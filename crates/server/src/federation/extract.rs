@@ -40,10 +40,7 @@ impl FromRequest<AppState> for VerifiedPeer {
     type Rejection = FederationError;
 
     async fn from_request(request: Request, state: &AppState) -> Result<Self, Self::Rejection> {
-        let federation = state
-            .federation
-            .as_ref()
-            .ok_or(FederationError::NotFederated)?;
+        let federation = state.federation().ok_or(FederationError::NotFederated)?;
         let (parts, body) = request.into_parts();
         let client_certificate = parts
             .extensions

@@ -49,8 +49,8 @@ pub async fn inbox(
     peer: VerifiedPeer,
 ) -> Result<Response, FederationError> {
     let federation = state
-        .federation
-        .clone()
+        .federation()
+        .cloned()
         .ok_or(FederationError::NotFederated)?;
     check_content_type(peer.content_type.as_deref())
         .map_err(|e| FederationError::UnsupportedMediaType(e.to_string()))?;
@@ -138,8 +138,8 @@ pub async fn outbox(
     peer: VerifiedPeer,
 ) -> Result<Response, FederationError> {
     let federation = state
-        .federation
-        .clone()
+        .federation()
+        .cloned()
         .ok_or(FederationError::NotFederated)?;
     let cap = federation.settings().max_pull_messages.max(1);
     let (after, limit) = pull_query(query.as_deref(), cap)?;
@@ -179,10 +179,7 @@ pub async fn ledger(
     RawQuery(query): RawQuery,
     peer: VerifiedPeer,
 ) -> Result<Response, FederationError> {
-    state
-        .federation
-        .as_ref()
-        .ok_or(FederationError::NotFederated)?;
+    state.federation().ok_or(FederationError::NotFederated)?;
     let (after, _) = pull_query(query.as_deref(), usize::MAX)?;
     record_nonce(&state, &peer).await?;
     let acts = state.store.acts().await?;

@@ -25,7 +25,7 @@ use crate::taxii::taxii_response;
 /// The exchange collection `collection` is, if this node is federated and
 /// its alias names one for a known member.
 fn exchange_collection(state: &AppState, collection: &Collection) -> Option<ExchangeCollection> {
-    let federation = state.federation.as_ref()?;
+    let federation = state.federation()?;
     let alias = collection.alias.as_deref()?;
     if collection.api_root != liaison_core::exchange_ops::EXCHANGE_API_ROOT {
         return None;
@@ -72,7 +72,7 @@ pub async fn share_posted(
     audience: Audience,
     body: &[u8],
 ) -> Result<Response, TaxiiError> {
-    let federation = state.federation.as_ref().ok_or(TaxiiError::Internal)?;
+    let federation = state.federation().ok_or(TaxiiError::Internal)?;
     let envelope = json::parse_bytes(body)
         .map_err(|e| TaxiiError::BadRequest(format!("the request body is not valid JSON: {e}")))?;
     let Some(members) = envelope.as_object() else {

@@ -89,7 +89,7 @@ impl Workers {
     ) -> Result<Workers, PeerError> {
         let (stop, stopped) = watch::channel(false);
         let mut tasks = Vec::new();
-        if let Some(federation) = &state.federation {
+        if let Some(federation) = state.federation() {
             let mut supervisor = Supervisor {
                 state: state.clone(),
                 federation: federation.clone(),

@@ -121,8 +121,7 @@ async fn a_peer_that_was_down_receives_everything_exactly_once() {
     .await;
     eventually("a retries b", || async {
         a.state
-            .federation
-            .as_ref()
+            .federation()
             .unwrap()
             .delivery("cert-b")
             .consecutive_failures
@@ -280,14 +279,7 @@ async fn what_a_pull_was_served_is_not_pushed_again_at_once() {
     let mut nodes = commonwealth(&["cert-a", "cert-b"]).await;
     nodes[0].stop_workers().await;
     nodes[1].stop_workers().await;
-    let hold = |nodes: &[Node]| {
-        nodes[0]
-            .state
-            .federation
-            .as_ref()
-            .unwrap()
-            .pull_hold("cert-b")
-    };
+    let hold = |nodes: &[Node]| nodes[0].state.federation().unwrap().pull_hold("cert-b");
     assert_eq!(hold(&nodes), None);
     let path = format!("{FEDERATION_OUTBOX_PATH}?after=0&limit=10");
     let as_b = nodes[0].peer_client(&nodes[1].certificate);
@@ -343,7 +335,7 @@ async fn a_peer_told_that_more_follow_is_pushed_nothing_while_it_pulls() {
     let mut nodes = commonwealth(&["cert-a", "cert-b"]).await;
     nodes[0].stop_workers().await;
     nodes[1].stop_workers().await;
-    let federation = nodes[0].state.federation.clone().unwrap();
+    let federation = nodes[0].state.federation().cloned().unwrap();
     nodes[0]
         .share(
             &[indicator(1, V1, None), indicator(2, V1, None)],
