@@ -27,9 +27,11 @@
 #    what it missed, receipts flow back). This is the transfer between the
 #    nodes alone, without A's sharing running at the same time. B's
 #    manifest is counted again.
-# 7. Prints the figures and the ratios transfer / single-node ingest and
-#    bulk / single-node ingest (bench/federation_helper.py report);
-#    everything is kept in BENCH_DIR.
+# 7. Prints the figures, the ratios transfer / single-node ingest and
+#    bulk / single-node ingest, and the CPU time (user + system, from
+#    /proc) each node used per 1,000 objects in the ingest and in the
+#    catch-up (bench/federation_helper.py report); everything is kept in
+#    BENCH_DIR.
 #
 # Environment (defaults): BENCH_OBJECTS (100000), BENCH_SHARES (300),
 # BENCH_SHARE_BATCH (1000), BENCH_BUILD (1; 0 uses the binaries as built),
@@ -84,6 +86,22 @@ serve() {
     "${PORTS[@]}" wait-http "https://127.0.0.1:$port/health" 120
 }
 
+# cpu_ms PID: the CPU time (user + system) the process has used, in ms.
+cpu_ms() {
+    local fields
+    read -ra fields <"/proc/$1/stat"
+    # Fields 14 and 15 (utime, stime) in clock ticks; the command name
+    # (field 2) has no spaces here.
+    echo $(((fields[13] + fields[14]) * 1000 / $(getconf CLK_TCK)))
+}
+
+# cpu_json FILE KEY=MS...: writes the CPU figures of a phase.
+cpu_json() {
+    local file=$1
+    shift
+    python3 -c 'import json,sys; json.dump({k: int(v) for k, v in (a.split("=") for a in sys.argv[2:])}, open(sys.argv[1], "w"))' "$file" "$@"
+}
+
 # admin NAME PORT: the helper's flags for a node's admin API.
 admin() {
     echo --url "https://127.0.0.1:$2" --ca "$OUT/$1/tls/cert.pem" --user admin --password "$PASSWORD"
@@ -107,9 +125,12 @@ main() {
     mkdir -p "$OUT/single"
     serve "$OUT/single" "$port" "$OUT/single.log"
     say "single-node TAXII ingest of $OBJECTS objects (load $(load_avg))"
+    local cpu_before
+    cpu_before=$(cpu_ms "${PIDS[0]}")
     "$LOAD" ingest --url "https://127.0.0.1:$port/taxii2/" --api-root /default/ --collection shared \
         --ca "$OUT/single/tls/cert.pem" --user admin --password "$PASSWORD" \
         --objects "$OBJECTS" --batch "$BATCH" --clients 1 >"$OUT/ingest.json"
+    cpu_json "$OUT/ingest-cpu.json" node=$(($(cpu_ms "${PIDS[0]}") - cpu_before))
     say "  $(python3 -c 'import json,sys; print("%.0f objects/s" % json.load(open(sys.argv[1]))["objects_per_s"])' "$OUT/ingest.json")"
     cleanup
     PIDS=()
@@ -154,11 +175,14 @@ main() {
         unset 'PIDS[1]'
         "${HELPER[@]}" share $(admin cert-a "$a_port") --to cert-b --batch "$SHARE_BATCH" \
             --objects "$OUT/catch-up.jsonl" >"$OUT/offline.json"
-        local since
+        local since a_before
         since=$(date +%s.%N)
+        a_before=$(cpu_ms "${PIDS[0]}")
         serve "$OUT/cert-b" "$b_port" "$OUT/cert-b.restarted.log"
         "${HELPER[@]}" drain $(admin cert-a "$a_port") --to cert-b --objects "$OBJECTS" \
             --since "$since" >"$OUT/catch-up.json"
+        cpu_json "$OUT/catch-up-cpu.json" origin=$(($(cpu_ms "${PIDS[0]}") - a_before)) \
+            recipient="$(cpu_ms "${PIDS[-1]}")"
         say "  $(python3 -c 'import json,sys; b=json.load(open(sys.argv[1])); print("%.0f objects/s" % b["objects_per_s"])' "$OUT/catch-up.json")"
         "${HELPER[@]}" count $(admin cert-b "$b_port") --collection from-cert-a >"$OUT/held-after.json"
     }

@@ -218,7 +218,9 @@ def report(root):
     meta, lat, bulk_, ingest, held, offline, catch_up, held_after = (load(n) for n in (
         "meta.json", "latency.json", "bulk.json", "ingest.json", "held.json",
         "offline.json", "catch-up.json", "held-after.json"))
+    ingest_cpu, catch_up_cpu = load("ingest-cpu.json"), load("catch-up-cpu.json")
     w, s = lat["wall"], lat["signed"]
+    per_k = lambda ms, objects: ms / objects * 1000  # noqa: E731
     ratio = bulk_["objects_per_s"] / ingest["objects_per_s"]
     transfer = catch_up["objects_per_s"] / ingest["objects_per_s"]
     lines = [
@@ -242,9 +244,12 @@ def report(root):
         f"  B restarted -> last receipt at A: {catch_up['objects_per_s']:.0f} objects/s ({catch_up['transfer_s']:.1f} s)",
         f"  B then holds {held_after['ids']} distinct objects in {held_after['records']} versions "
         f"(expected {meta['expected'] + catch_up['objects']})",
+        f"  CPU per 1,000 objects: A (origin) {per_k(catch_up_cpu['origin'], catch_up['objects']):.0f} ms, "
+        f"B (recipient, from its start) {per_k(catch_up_cpu['recipient'], catch_up['objects']):.0f} ms",
         "",
         f"single-node TAXII ingest, same objects, envelopes of {meta['batch']}, 1 client, https:",
-        f"  {ingest['objects_per_s']:.0f} objects/s (p50 {ingest['latency']['p50_ms']:.1f} ms per envelope)",
+        f"  {ingest['objects_per_s']:.0f} objects/s (p50 {ingest['latency']['p50_ms']:.1f} ms per envelope); "
+        f"CPU per 1,000 objects: {per_k(ingest_cpu['node'], ingest['objects']):.0f} ms",
         "",
         f"transfer between the nodes (catch-up) / single-node ingest: {transfer * 100:.0f} % "
         f"(aim >= 50 %: {'met' if transfer >= 0.5 else 'NOT met'})",
