@@ -141,6 +141,54 @@ pub struct Page<T> {
     pub more: bool,
 }
 
+/// A page of objects as Get Objects sends them: only their JSON texts,
+/// joined by commas in `date_added` order (read straight into one buffer,
+/// without a string per column and row).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct JsonPage {
+    /// The objects' JSON texts, comma-separated (`""`: none).
+    pub objects: String,
+    /// `date_added` of the first and the last object.
+    pub first_last: Option<(i64, i64)>,
+    /// True when more matching versions follow the last object.
+    pub more: bool,
+}
+
+/// Most bytes a page reserves up front.
+const JSON_PAGE_RESERVE: usize = 16 << 20;
+
+impl JsonPage {
+    /// Appends one object's text added at `date_added`; the first one
+    /// reserves room for `expected` objects of its size, so that a page
+    /// of a megabyte or more is not copied again and again as it grows.
+    pub fn push(&mut self, json: &str, date_added: i64, expected: usize) {
+        if self.objects.is_empty() {
+            let room = (json.len() + 1).saturating_mul(expected.saturating_add(expected / 4));
+            self.objects.reserve(room.min(JSON_PAGE_RESERVE));
+        } else {
+            self.objects.push(',');
+        }
+        self.objects.push_str(json);
+        self.first_last = Some(match self.first_last {
+            Some((first, _)) => (first, date_added),
+            None => (date_added, date_added),
+        });
+    }
+}
+
+impl From<&Page<StoredObject>> for JsonPage {
+    fn from(page: &Page<StoredObject>) -> Self {
+        let mut json = JsonPage {
+            more: page.more,
+            ..JsonPage::default()
+        };
+        for object in &page.items {
+            json.push(&object.json, object.date_added, page.items.len());
+        }
+        json
+    }
+}
+
 /// The ids whose versions a delete removes.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct DeleteRequest {

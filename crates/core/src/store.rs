@@ -17,7 +17,7 @@ use crate::exchange::{
 };
 use crate::ingest::AddRequest;
 use crate::model::{ApiRoot, Collection};
-use crate::objects::{DeleteRequest, ObjectQuery, Page, StoredObject};
+use crate::objects::{DeleteRequest, JsonPage, ObjectQuery, Page, StoredObject};
 use crate::status::Status;
 use crate::users::{Grant, TokenRecord, User};
 
@@ -65,6 +65,14 @@ pub trait Store: ExchangeStore + Send + Sync + std::fmt::Debug + 'static {
     async fn add_objects(&self, request: AddRequest) -> Result<Status, StoreError>;
     /// One page of versions matching a query.
     async fn query_objects(&self, query: &ObjectQuery) -> Result<Page<StoredObject>, StoreError>;
+    /// The same page as [`Store::query_objects`], as the JSON texts of its
+    /// objects only (`query.manifest_only` is ignored). Back ends read the
+    /// texts straight into the page's buffer.
+    async fn query_objects_json(&self, query: &ObjectQuery) -> Result<JsonPage, StoreError> {
+        let mut query = query.clone();
+        query.manifest_only = false;
+        Ok(JsonPage::from(&self.query_objects(&query).await?))
+    }
     /// True when the collection holds any version of the object.
     async fn object_exists(
         &self,

@@ -151,14 +151,38 @@ pub fn envelope_json<'a>(
     next: Option<&str>,
     objects: impl IntoIterator<Item = &'a str>,
 ) -> String {
-    // Sized up front: a page of 1,000 stored objects is over a megabyte,
-    // and growing the buffer by doubling would copy it again and again.
     let objects: Vec<&str> = objects.into_iter().collect();
+    let size = objects.iter().map(|o| o.len() + 1).sum::<usize>();
+    envelope_with(more, next, size, !objects.is_empty(), |out| {
+        for (i, object) in objects.iter().enumerate() {
+            if i > 0 {
+                out.push(',');
+            }
+            out.push_str(object);
+        }
+    })
+}
+
+/// [`envelope_json`] for objects already joined by commas (`""`: none).
+pub fn envelope_json_joined(more: bool, next: Option<&str>, joined: &str) -> String {
+    envelope_with(more, next, joined.len(), !joined.is_empty(), |out| {
+        out.push_str(joined);
+    })
+}
+
+/// The envelope around objects that `write` appends (`size` bytes).
+fn envelope_with(
+    more: bool,
+    next: Option<&str>,
+    size: usize,
+    has_objects: bool,
+    write: impl FnOnce(&mut String),
+) -> String {
     // A string always serialises.
     let next = next.map(|n| serde_json::to_string(n).unwrap_or_default());
-    let capacity = 40
-        + next.as_ref().map_or(0, String::len)
-        + objects.iter().map(|o| o.len() + 1).sum::<usize>();
+    // Sized up front: a page of 1,000 stored objects is over a megabyte,
+    // and growing the buffer by doubling would copy it again and again.
+    let capacity = 40 + next.as_ref().map_or(0, String::len) + size;
     let mut out = String::with_capacity(capacity);
     out.push('{');
     let mut comma = false;
@@ -174,18 +198,12 @@ pub fn envelope_json<'a>(
         out.push_str(&next);
         comma = true;
     }
-    let mut objects = objects.into_iter().peekable();
-    if objects.peek().is_some() {
+    if has_objects {
         if comma {
             out.push(',');
         }
         out.push_str("\"objects\":[");
-        for (i, object) in objects.enumerate() {
-            if i > 0 {
-                out.push(',');
-            }
-            out.push_str(object);
-        }
+        write(&mut out);
         out.push(']');
     }
     out.push('}');

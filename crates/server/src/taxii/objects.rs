@@ -10,11 +10,11 @@ use axum::response::Response;
 use liaison_core::access;
 use liaison_core::ingest::{self, AddRequest};
 use liaison_core::model::new_uuid_v4;
-use liaison_core::objects::{Page, StoredObject};
+use liaison_core::objects::{ObjectQuery, Page, StoredObject};
 use liaison_core::users::User;
 use liaison_stix::json::{self, ParseError, ParseErrorKind};
 use liaison_taxii::media::check_content_type;
-use liaison_taxii::resources::{Manifest, ManifestRecord, StatusResource, envelope_json};
+use liaison_taxii::resources::{Manifest, ManifestRecord, StatusResource, envelope_json_joined};
 use liaison_taxii::{FilterEndpoint, Filters, Scope};
 
 use super::{taxii_response, visible_collection, with_date_added};
@@ -48,17 +48,46 @@ pub async fn query_page(
     scope: &Scope<'_>,
     raw: Option<&str>,
 ) -> Result<QueryPage, TaxiiError> {
+    let (filters, query) = filtered_query(state, user, scope, raw)?;
+    let page = state.store.query_objects(&query).await?;
+    let next = next_cursor(
+        &filters,
+        scope,
+        page.more,
+        page.items.last().map(|o| o.date_added),
+    );
+    Ok(QueryPage { page, next })
+}
+
+/// The query of `raw`'s filters for `scope` (400 on any malformed one),
+/// capped at the server's page size and limited to what `user`'s
+/// clearance may read.
+fn filtered_query(
+    state: &AppState,
+    user: &User,
+    scope: &Scope<'_>,
+    raw: Option<&str>,
+) -> Result<(Filters, ObjectQuery), TaxiiError> {
     let filters = Filters::parse(raw, scope.endpoint)?;
     let mut query = filters.to_query(scope, state.settings.max_page_size)?;
     // TLP:AMBER+STRICT and TLP:RED only for users cleared for them, on
     // every collection (liaison_core::federation::clearance).
     query.max_tlp = crate::federation::taxii::clearance_limit(user);
-    let page = state.store.query_objects(&query).await?;
-    let next = match (page.more, page.items.last()) {
-        (true, Some(last)) => Some(filters.next_cursor(scope, last.date_added)),
+    Ok((filters, query))
+}
+
+/// The `next` cursor of a page that ended at `last` (a `date_added`),
+/// when more follow.
+fn next_cursor(
+    filters: &Filters,
+    scope: &Scope<'_>,
+    more: bool,
+    last: Option<i64>,
+) -> Option<String> {
+    match (more, last) {
+        (true, Some(last)) => Some(filters.next_cursor(scope, last)),
         _ => None,
-    };
-    Ok(QueryPage { page, next })
+    }
 }
 
 /// # `GET /{root}/collections/{id}/objects/`
@@ -85,10 +114,17 @@ pub async fn get_objects(
         collection_id: &v.collection.id,
         object_id: None,
     };
-    let result = query_page(&state, &user, &scope, query.as_deref()).await?;
+    // Only the objects' texts are sent: read straight into one buffer.
+    let (filters, query) = filtered_query(&state, &user, &scope, query.as_deref())?;
+    let page = state.store.query_objects_json(&query).await?;
+    let next = next_cursor(
+        &filters,
+        &scope,
+        page.more,
+        page.first_last.map(|(_, last)| last),
+    );
     let t_query = t0.elapsed();
-    let objects = result.page.items.iter().map(|o| o.json.as_str());
-    let body = envelope_json(result.page.more, result.next.as_deref(), objects);
+    let body = envelope_json_joined(page.more, next.as_deref(), &page.objects);
     let t_body = t0.elapsed();
     tracing::debug!(
         lookup_us = t_lookup.as_micros() as u64,
@@ -98,7 +134,7 @@ pub async fn get_objects(
     );
     Ok(with_date_added(
         taxii_response(StatusCode::OK, body),
-        result.first_last(),
+        page.first_last,
     ))
 }
 

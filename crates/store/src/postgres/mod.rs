@@ -26,7 +26,7 @@ use deadpool_postgres::{Client, Manager, ManagerConfig, Pool, RecyclingMethod, R
 use liaison_core::clock::Clock;
 use liaison_core::ingest::AddRequest;
 use liaison_core::model::{ApiRoot, Collection};
-use liaison_core::objects::{DeleteRequest, ObjectQuery, Page, StoredObject};
+use liaison_core::objects::{DeleteRequest, JsonPage, ObjectQuery, Page, StoredObject};
 use liaison_core::status::Status;
 use liaison_core::users::{Grant, TokenRecord, User};
 use liaison_core::{Store, StoreError};
@@ -198,6 +198,10 @@ impl Store for PgStore {
 
     async fn query_objects(&self, query: &ObjectQuery) -> Result<Page<StoredObject>, StoreError> {
         objects::query(&self.client().await?, query).await
+    }
+
+    async fn query_objects_json(&self, query: &ObjectQuery) -> Result<JsonPage, StoreError> {
+        objects::query_json(&self.client().await?, query).await
     }
 
     async fn object_exists(

@@ -4,7 +4,7 @@ use deadpool_postgres::{Client, GenericClient, Transaction};
 use liaison_core::StoreError;
 use liaison_core::clock::Clock;
 use liaison_core::ingest::{AddRequest, assemble_status};
-use liaison_core::objects::{DeleteRequest, NewObject, ObjectQuery, Page, StoredObject};
+use liaison_core::objects::{DeleteRequest, JsonPage, NewObject, ObjectQuery, Page, StoredObject};
 use liaison_core::status::Status;
 use tokio_postgres::types::ToSql;
 
@@ -248,32 +248,12 @@ pub(super) async fn query(
     client: &Client,
     query: &ObjectQuery,
 ) -> Result<Page<StoredObject>, StoreError> {
-    let (collection, _) =
-        collection_key(client, &query.api_root, &query.collection_id, false).await?;
-    let selection = Selection {
-        collection,
-        added_after: query.added_after,
-        ids: &query.ids,
-        types: &query.types,
-        versions: &query.versions,
-        spec_versions: &query.spec_versions,
-        max_tlp: query.max_tlp,
-    };
-    if !selection.can_match() {
+    let Some(rows) = page_rows(client, query, !query.manifest_only).await? else {
         return Ok(Page {
             items: Vec::new(),
             more: false,
         });
-    }
-    let sql = select_page(
-        Dialect::Postgres,
-        &selection,
-        fetch_limit(query.limit),
-        !query.manifest_only,
-    );
-    let stmt = client.prepare_cached(&sql.text).await.map_err(error)?;
-    let params = values(sql.params);
-    let rows = client.query(&stmt, &refs(&params)).await.map_err(error)?;
+    };
     let mut items = Vec::with_capacity(rows.len());
     for row in rows.iter().take(query.limit) {
         let (version, date_added): (String, i64) = (get(row, 1)?, get(row, 3)?);
@@ -289,6 +269,58 @@ pub(super) async fn query(
         more: rows.len() > query.limit,
         items,
     })
+}
+
+/// [`query`] as the objects' JSON texts, borrowed from the rows and copied
+/// once, into the page.
+pub(super) async fn query_json(
+    client: &Client,
+    query: &ObjectQuery,
+) -> Result<JsonPage, StoreError> {
+    let mut page = JsonPage::default();
+    let Some(rows) = page_rows(client, query, true).await? else {
+        return Ok(page);
+    };
+    for row in rows.iter().take(query.limit) {
+        let json: &str = row
+            .try_get(4)
+            .map_err(|e| StoreError::Corrupt(format!("column 4: {e}")))?;
+        page.push(json, get(row, 3)?, rows.len().min(query.limit));
+    }
+    page.more = rows.len() > query.limit;
+    Ok(page)
+}
+
+/// The rows of one page of `query` (`None` when nothing can match).
+async fn page_rows(
+    client: &Client,
+    query: &ObjectQuery,
+    with_json: bool,
+) -> Result<Option<Vec<tokio_postgres::Row>>, StoreError> {
+    let (collection, _) =
+        collection_key(client, &query.api_root, &query.collection_id, false).await?;
+    let selection = Selection {
+        collection,
+        added_after: query.added_after,
+        ids: &query.ids,
+        types: &query.types,
+        versions: &query.versions,
+        spec_versions: &query.spec_versions,
+        max_tlp: query.max_tlp,
+    };
+    if !selection.can_match() {
+        return Ok(None);
+    }
+    let sql = select_page(
+        Dialect::Postgres,
+        &selection,
+        fetch_limit(query.limit),
+        with_json,
+    );
+    let stmt = client.prepare_cached(&sql.text).await.map_err(error)?;
+    let params = values(sql.params);
+    let rows = client.query(&stmt, &refs(&params)).await.map_err(error)?;
+    Ok(Some(rows))
 }
 
 pub(super) async fn exists(

@@ -26,7 +26,7 @@ use async_trait::async_trait;
 use liaison_core::clock::Clock;
 use liaison_core::ingest::AddRequest;
 use liaison_core::model::{ApiRoot, Collection};
-use liaison_core::objects::{DeleteRequest, ObjectQuery, Page, StoredObject};
+use liaison_core::objects::{DeleteRequest, JsonPage, ObjectQuery, Page, StoredObject};
 use liaison_core::status::Status;
 use liaison_core::users::{Grant, TokenRecord, User};
 use liaison_core::{Store, StoreError};
@@ -253,6 +253,12 @@ impl Store for SqliteStore {
     async fn query_objects(&self, query: &ObjectQuery) -> Result<Page<StoredObject>, StoreError> {
         let query = query.clone();
         self.read(move |conn| objects::query(conn, &query)).await
+    }
+
+    async fn query_objects_json(&self, query: &ObjectQuery) -> Result<JsonPage, StoreError> {
+        let query = query.clone();
+        self.read(move |conn| objects::query_json(conn, &query))
+            .await
     }
 
     async fn object_exists(

@@ -3,7 +3,7 @@
 use liaison_core::StoreError;
 use liaison_core::clock::Clock;
 use liaison_core::ingest::{AddRequest, assemble_status};
-use liaison_core::objects::{DeleteRequest, NewObject, ObjectQuery, Page, StoredObject};
+use liaison_core::objects::{DeleteRequest, JsonPage, NewObject, ObjectQuery, Page, StoredObject};
 use liaison_core::status::Status;
 use rusqlite::types::Value;
 use rusqlite::{Connection, OptionalExtension, Transaction, TransactionBehavior, params_from_iter};
@@ -14,7 +14,7 @@ use crate::plan::{Added, Existing, Plan, Stored, first_date_added, plan, valid_o
 use crate::shared::{
     details_from_json, details_to_json, fetch_limit, state_from_str, to_i64, to_u64,
 };
-use crate::sql::{Dialect, Param, Selection, delete_versions, repair_flags, select_page};
+use crate::sql::{Dialect, Param, Selection, Sql, delete_versions, repair_flags, select_page};
 
 /// Stores a request's new versions and its status in one transaction.
 pub(super) fn add(
@@ -215,28 +215,12 @@ pub(super) fn query(
     conn: &Connection,
     query: &ObjectQuery,
 ) -> Result<Page<StoredObject>, StoreError> {
-    let collection = collection_key(conn, &query.api_root, &query.collection_id)?;
-    let selection = Selection {
-        collection,
-        added_after: query.added_after,
-        ids: &query.ids,
-        types: &query.types,
-        versions: &query.versions,
-        spec_versions: &query.spec_versions,
-        max_tlp: query.max_tlp,
-    };
-    if !selection.can_match() {
+    let Some(sql) = page_sql(conn, query, !query.manifest_only)? else {
         return Ok(Page {
             items: Vec::new(),
             more: false,
         });
-    }
-    let sql = select_page(
-        Dialect::Sqlite,
-        &selection,
-        fetch_limit(query.limit),
-        !query.manifest_only,
-    );
+    };
     let mut stmt = conn.prepare_cached(&sql.text).map_err(error)?;
     let rows = stmt
         .query_map(params_from_iter(values(sql.params)), |r| {
@@ -254,6 +238,59 @@ pub(super) fn query(
     let more = items.len() > query.limit;
     items.truncate(query.limit);
     Ok(Page { items, more })
+}
+
+/// [`query`] as the objects' JSON texts, copied from SQLite's row buffers
+/// straight into the page.
+pub(super) fn query_json(conn: &Connection, query: &ObjectQuery) -> Result<JsonPage, StoreError> {
+    let mut page = JsonPage::default();
+    let Some(sql) = page_sql(conn, query, true)? else {
+        return Ok(page);
+    };
+    let mut stmt = conn.prepare_cached(&sql.text).map_err(error)?;
+    let mut rows = stmt
+        .query(params_from_iter(values(sql.params)))
+        .map_err(error)?;
+    let mut count = 0;
+    while let Some(row) = rows.next().map_err(error)? {
+        if count == query.limit {
+            page.more = true;
+            break;
+        }
+        let json = row
+            .get_ref(4)
+            .and_then(|v| Ok(v.as_str()?))
+            .map_err(error)?;
+        page.push(json, row.get(3).map_err(error)?, query.limit);
+        count += 1;
+    }
+    Ok(page)
+}
+
+/// The SQL of one page of `query` (`None` when nothing can match).
+fn page_sql(
+    conn: &Connection,
+    query: &ObjectQuery,
+    with_json: bool,
+) -> Result<Option<Sql>, StoreError> {
+    let collection = collection_key(conn, &query.api_root, &query.collection_id)?;
+    let selection = Selection {
+        collection,
+        added_after: query.added_after,
+        ids: &query.ids,
+        types: &query.types,
+        versions: &query.versions,
+        spec_versions: &query.spec_versions,
+        max_tlp: query.max_tlp,
+    };
+    Ok(selection.can_match().then(|| {
+        select_page(
+            Dialect::Sqlite,
+            &selection,
+            fetch_limit(query.limit),
+            with_json,
+        )
+    }))
 }
 
 pub(super) fn exists(

@@ -5,7 +5,7 @@ use std::sync::Arc;
 
 use liaison_core::Store;
 use liaison_core::clock::ManualClock;
-use liaison_core::objects::{DeleteRequest, ObjectQuery, StoredObject, VersionFilter};
+use liaison_core::objects::{DeleteRequest, JsonPage, ObjectQuery, StoredObject, VersionFilter};
 
 use super::*;
 
@@ -511,4 +511,71 @@ pub async fn manifest_only_queries_return_the_same_metadata(
             .collect();
         assert_eq!(metadata, without_json);
     }
+}
+
+pub async fn json_pages_are_the_object_pages_texts(store: Arc<dyn Store>, clock: Arc<ManualClock>) {
+    let c = collection(store.as_ref(), None).await;
+    for round in 0..3 {
+        let mut batch: Vec<_> = (0..4).map(|n| indicator(n, round)).collect();
+        batch.push(observable(round as u32));
+        add(store.as_ref(), &c, batch).await;
+        clock.advance(3);
+    }
+    let queries = [
+        all(&c),
+        ObjectQuery {
+            versions: VersionFilter::default(),
+            ..all(&c)
+        },
+        ObjectQuery {
+            limit: 4,
+            ..all(&c)
+        },
+        ObjectQuery {
+            types: vec!["indicator".into()],
+            limit: 5,
+            ..all(&c)
+        },
+        ObjectQuery {
+            ids: vec!["indicator--no-such-object".into()],
+            ..all(&c)
+        },
+        // A manifest flag is ignored: the texts are what is asked for.
+        ObjectQuery {
+            manifest_only: true,
+            limit: 3,
+            ..all(&c)
+        },
+    ];
+    for query in queries {
+        let objects = store
+            .query_objects(&ObjectQuery {
+                manifest_only: false,
+                ..query.clone()
+            })
+            .await
+            .unwrap();
+        let json = store.query_objects_json(&query).await.unwrap();
+        assert_eq!(json, JsonPage::from(&objects), "{query:?}");
+        let texts: Vec<&str> = objects.items.iter().map(|o| o.json.as_str()).collect();
+        assert_eq!(json.objects, texts.join(","));
+    }
+    // Page after page, the texts walk everything once.
+    let mut query = ObjectQuery {
+        limit: 4,
+        ..all(&c)
+    };
+    let mut texts = Vec::new();
+    loop {
+        let page = store.query_objects_json(&query).await.unwrap();
+        texts.push(page.objects.clone());
+        if !page.more {
+            break;
+        }
+        query.added_after = page.first_last.map(|(_, last)| last);
+    }
+    let everything = fetch(store.as_ref(), &all(&c)).await;
+    let all_texts: Vec<&str> = everything.iter().map(|o| o.json.as_str()).collect();
+    assert_eq!(texts.join(","), all_texts.join(","));
+    assert_eq!(texts.len(), 4, "15 versions in pages of 4");
 }
