@@ -277,3 +277,58 @@ pub async fn concurrent_receivers_apply_each_message_once(backend: Arc<dyn Backe
         assert_eq!(setup.provenance_of(&o.id).await.unwrap().len(), 1);
     }
 }
+
+/// Many adds at once on one handle: each gets its own outcome, a failing
+/// one (an unknown collection) fails alone, and every version is stored
+/// once, in `date_added` order.
+pub async fn concurrent_adds_each_get_their_own_outcome(
+    store: Arc<dyn Store>,
+    _clock: Arc<ManualClock>,
+) {
+    let c = collection(store.as_ref(), None).await;
+    let mut tasks = Vec::new();
+    for t in 0..24u32 {
+        let (store, c) = (store.clone(), c.clone());
+        tasks.push(tokio::spawn(async move {
+            // Every third add repeats the objects of the one before it.
+            let first = (t - t % 3 / 2) * 5;
+            let items = (first..first + 5)
+                .map(|n| AddItem::Valid(indicator(n, 0)))
+                .collect();
+            let mut request = request(&c, items);
+            if t % 4 == 3 {
+                request.collection_id = "no-such-collection".into();
+            }
+            (t, store.add_objects(request).await)
+        }));
+    }
+    for task in tasks {
+        let (t, outcome) = task.await.unwrap();
+        if t % 4 == 3 {
+            assert!(
+                matches!(outcome, Err(liaison_core::StoreError::NotFound(_))),
+                "add {t}: {outcome:?}"
+            );
+        } else {
+            let status = outcome.unwrap();
+            assert_eq!(
+                (status.successes.len(), status.failures.len()),
+                (5, 0),
+                "add {t}"
+            );
+            assert!(status.counts_agree(), "add {t}");
+        }
+    }
+    let stored = fetch(store.as_ref(), &all(&c)).await;
+    let ids: HashSet<&str> = stored.iter().map(|o| o.id.as_str()).collect();
+    assert_eq!(ids.len(), stored.len(), "each version once");
+    let expected: HashSet<u32> = (0..24u32)
+        .filter(|t| t % 4 != 3)
+        .flat_map(|t| {
+            let first = (t - t % 3 / 2) * 5;
+            first..first + 5
+        })
+        .collect();
+    assert_eq!(stored.len(), expected.len());
+    assert!(stored.windows(2).all(|w| w[0].date_added < w[1].date_added));
+}

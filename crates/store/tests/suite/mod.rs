@@ -133,6 +133,7 @@ macro_rules! conformance_tests {
             filters::pagination_of_latest_versions,
             filters::manifest_only_queries_return_the_same_metadata,
             filters::json_pages_are_the_object_pages_texts,
+            concurrency::concurrent_adds_each_get_their_own_outcome,
             deletes::delete_repairs_first_and_last,
             deletes::delete_by_spec_version_and_exact_version,
             users::users_round_trip,
