@@ -10,7 +10,7 @@
 //! given: without statistics it would rather walk the whole collection in
 //! `date_added` order and filter.
 
-use liaison_core::objects::VersionFilter;
+use liaison_core::objects::{ObjectQuery, VersionFilter};
 
 /// Which placeholder and list syntax to write.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -91,7 +91,20 @@ pub(crate) struct Selection<'a> {
     pub max_tlp: Option<u8>,
 }
 
-impl Selection<'_> {
+impl<'a> Selection<'a> {
+    /// What `query` selects in the collection whose key is `collection`.
+    pub fn of_query(collection: i64, query: &'a ObjectQuery) -> Selection<'a> {
+        Selection {
+            collection,
+            added_after: query.added_after,
+            ids: &query.ids,
+            types: &query.types,
+            versions: &query.versions,
+            spec_versions: &query.spec_versions,
+            max_tlp: query.max_tlp,
+        }
+    }
+
     /// False when the version filter selects nothing at all (an empty union),
     /// so no statement needs to run.
     pub fn can_match(&self) -> bool {

@@ -2,7 +2,7 @@
 //! and verification of inbound envelopes (no store needed). The store-backed
 //! operations are tested end to end in liaison-server's federation tests.
 
-use liaison_stix::json::parse;
+use liaison_stix::json::{Value, parse};
 
 use super::*;
 use crate::exchange::{CommonwealthRecord, MessageKind, OutboxRow};
@@ -67,6 +67,12 @@ fn object_row(from: &NodeIdentity, to: &str, object: &str, seq: u64) -> OutboxRo
     let value = parse(object).unwrap();
     let audience = crate::federation::Audience::Members(vec![to.to_owned()]);
     let p = Provenance::create(&from.author(), &value, audience, T0).unwrap();
+    row_for(to, &value, &p, seq)
+}
+
+/// The outbox row to `to` at `seq` of the object message for `value` with
+/// its provenance `p`.
+fn row_for(to: &str, value: &Value<'_>, p: &Provenance, seq: u64) -> OutboxRow {
     let id = object_message_id(&p.object_id, &p.object_version, &p.digest);
     OutboxRow {
         peer: to.to_owned(),
@@ -75,7 +81,7 @@ fn object_row(from: &NodeIdentity, to: &str, object: &str, seq: u64) -> OutboxRo
         kind: MessageKind::Object,
         payload: WireMessage::object(
             &id,
-            serde_json::to_string(&p).unwrap(),
+            serde_json::to_string(p).unwrap(),
             value.to_json_string(),
         )
         .to_json(),
@@ -151,24 +157,7 @@ fn batch_rows(from: &NodeIdentity, to: &str, count: usize, first_seq: u64) -> Ve
         .iter()
         .zip(records)
         .zip(first_seq..)
-        .map(|((value, p), seq)| {
-            let id = object_message_id(&p.object_id, &p.object_version, &p.digest);
-            OutboxRow {
-                peer: to.to_owned(),
-                seq,
-                id: id.clone(),
-                kind: MessageKind::Object,
-                payload: WireMessage::object(
-                    &id,
-                    serde_json::to_string(&p).unwrap(),
-                    value.to_json_string(),
-                )
-                .to_json(),
-                object: None,
-                created_at: T0,
-                delivered_at: None,
-            }
-        })
+        .map(|((value, p), seq)| row_for(to, value, &p, seq))
         .collect()
 }
 

@@ -299,15 +299,7 @@ async fn page_rows(
 ) -> Result<Option<Vec<tokio_postgres::Row>>, StoreError> {
     let (collection, _) =
         collection_key(client, &query.api_root, &query.collection_id, false).await?;
-    let selection = Selection {
-        collection,
-        added_after: query.added_after,
-        ids: &query.ids,
-        types: &query.types,
-        versions: &query.versions,
-        spec_versions: &query.spec_versions,
-        max_tlp: query.max_tlp,
-    };
+    let selection = Selection::of_query(collection, query);
     if !selection.can_match() {
         return Ok(None);
     }

@@ -274,15 +274,7 @@ fn page_sql(
     with_json: bool,
 ) -> Result<Option<Sql>, StoreError> {
     let collection = collection_key(conn, &query.api_root, &query.collection_id)?;
-    let selection = Selection {
-        collection,
-        added_after: query.added_after,
-        ids: &query.ids,
-        types: &query.types,
-        versions: &query.versions,
-        spec_versions: &query.spec_versions,
-        max_tlp: query.max_tlp,
-    };
+    let selection = Selection::of_query(collection, query);
     Ok(selection.can_match().then(|| {
         select_page(
             Dialect::Sqlite,
