@@ -155,11 +155,7 @@ async fn a_peer_that_was_down_receives_everything_exactly_once() {
     })
     .await;
     eventually("a has every receipt", || async {
-        a.store
-            .outbox_pending("cert-b", 100)
-            .await
-            .unwrap()
-            .is_empty()
+        a.delivered_all_to("cert-b").await
     })
     .await;
     // Exactly once: one version per object, one provenance each.
@@ -203,11 +199,7 @@ async fn a_restarted_node_pulls_what_it_missed() {
     // stopped, without pushing anything.
     let a = &nodes[0];
     eventually("receipts of the pulled messages at A", || async {
-        a.store
-            .outbox_pending("cert-b", 10)
-            .await
-            .unwrap()
-            .is_empty()
+        a.delivered_all_to("cert-b").await
     })
     .await;
     for n in [1, 2] {
@@ -247,11 +239,7 @@ async fn a_long_backlog_is_pulled_page_by_page() {
     assert_eq!(b.store.pulled_up_to("cert-a").await.unwrap(), 7);
     let a = &nodes[0];
     eventually("receipts of every page at A", || async {
-        a.store
-            .outbox_pending("cert-b", 10)
-            .await
-            .unwrap()
-            .is_empty()
+        a.delivered_all_to("cert-b").await
     })
     .await;
     // Four pages (2 + 2 + 2 + 1), each its own signed pull.
@@ -393,11 +381,7 @@ async fn pushes_move_the_pull_position_so_a_restart_pulls_only_what_is_new() {
         .await;
     let a = &nodes[0];
     eventually("pushed and receipted", || async {
-        a.store
-            .outbox_pending("cert-b", 10)
-            .await
-            .unwrap()
-            .is_empty()
+        a.delivered_all_to("cert-b").await
     })
     .await;
     // B applied A's log up to 2 through pushes alone.
@@ -439,16 +423,7 @@ async fn a_large_share_to_named_members_reaches_each_once() {
         );
     }
     eventually("all receipted", || async {
-        a.store
-            .outbox_pending("cert-b", 10)
-            .await
-            .unwrap()
-            .is_empty()
-            && a.store
-                .outbox_pending("cert-c", 10)
-                .await
-                .unwrap()
-                .is_empty()
+        a.delivered_all_to("cert-b").await && a.delivered_all_to("cert-c").await
     })
     .await;
     // Sharing the same versions again enqueues nothing.

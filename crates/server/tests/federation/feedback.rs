@@ -57,11 +57,7 @@ async fn acceptance_and_reactions_reach_the_originator() {
     let sighting = reacted["stix"]["id"].as_str().unwrap().to_owned();
     assert_eq!(a.taxii_ids("from-cert-c", &a.admin).await, [sighting]);
     eventually("c's reaction receipted", || async {
-        c.store
-            .outbox_pending("cert-a", 10)
-            .await
-            .unwrap()
-            .is_empty()
+        c.delivered_all_to("cert-a").await
     })
     .await;
     // B never hears of C's reaction, nor of C.

@@ -321,6 +321,12 @@ impl Node {
         body
     }
 
+    /// True when nothing of this node's outbox to `peer` waits for
+    /// delivery (every message receipted).
+    pub async fn delivered_all_to(&self, peer: &str) -> bool {
+        self.store.outbox_pending_count(peer).await.unwrap() == 0
+    }
+
     /// The ids of the objects in collection `alias` as `token` reads them
     /// through TAXII (all versions).
     pub async fn taxii_ids(&self, alias: &str, token: &str) -> Vec<String> {
